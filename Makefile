@@ -1,0 +1,46 @@
+# Two commands on a fresh machine: `make run` and `make test`. Both need only Python 3.11 and make.
+# Settings come from the environment; a local .env file (see .env.example) is read too.
+ifneq (,$(wildcard .env))
+include .env
+export
+endif
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_ARTICLES ?= 3000
+
+.PHONY: install run test lint format check
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Set up (first run: demo archive and sample article), print the admin login, serve on http://127.0.0.1:8000
+run: install
+	DJANGO_DEBUG=1 $(MANAGE) migrate --noinput
+	DJANGO_DEBUG=1 $(MANAGE) prepare_demo --articles $(DEMO_ARTICLES)
+	DJANGO_DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
+
+## The whole test suite, on SQLite or on the database DATABASE_URL names
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check: install
+	DJANGO_DEBUG=1 $(MANAGE) check
+	DJANGO_DEBUG=1 $(MANAGE) makemigrations --check --dry-run

@@ -1,0 +1,274 @@
+"""The editors' admin: articles with typed entity pickers, and one admin per entity kind."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.contrib.admin.widgets import AutocompleteSelectMultiple, RelatedFieldWidgetWrapper
+from django.contrib.contenttypes.admin import GenericTabularInline
+from django.contrib.contenttypes.forms import BaseGenericInlineFormSet
+from django.core.exceptions import ValidationError
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from taggit.managers import TaggableManager
+
+from .models import (
+    ENTITY_KINDS,
+    Alias,
+    Article,
+    Incident,
+    Organisation,
+    Person,
+    Place,
+    SourceLink,
+    check_names_are_free,
+)
+from .text import name_key
+
+
+class EntityAutocompleteView(AutocompleteJsonView):
+    """Autocomplete answers that tell namesakes apart: role, kind, date and other spellings."""
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        if hasattr(obj, "autocomplete_label"):
+            result["text"] = obj.autocomplete_label()
+        return result
+
+
+class ArchiveAdminSite(admin.AdminSite):
+    site_header = "Newsroom Archive"
+    site_title = "Newsroom Archive admin"
+    index_title = "Editorial desk"
+
+    def autocomplete_view(self, request):
+        return EntityAutocompleteView.as_view(admin_site=self)(request)
+
+
+# ---------------------------------------------------------------- articles
+
+
+class SourceLinkInline(admin.TabularInline):
+    model = SourceLink
+    extra = 0
+    fields = ["position", "title", "url", "publisher"]
+
+
+class VisibilityFilter(admin.SimpleListFilter):
+    """Status, with scheduled articles told apart from live ones."""
+
+    title = "status"
+    parameter_name = "visibility"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("live", "Published (live)"),
+            ("scheduled", "Scheduled"),
+            *[(value, label) for value, label in Article.Status.choices if value != Article.Status.PUBLISHED],
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "live":
+            return queryset.published()
+        if value == "scheduled":
+            return queryset.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+        if value in Article.Status.values:
+            return queryset.filter(status=value)
+        return queryset
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["headline", "status_label", "publication", "published_at", "updated_at"]
+    list_filter = [VisibilityFilter, "publication", "published_at"]
+    date_hierarchy = "published_at"
+    search_fields = ["headline", "slug", "standfirst"]
+    ordering = ["-published_at", "-id"]
+    show_full_result_count = False
+    inlines = [SourceLinkInline]
+    actions = ["publish", "unpublish"]
+    readonly_fields = ["first_published_at", "created_at", "updated_at", "version"]
+    fieldsets = [
+        (None, {"fields": ["headline", "slug", "standfirst", "body"]}),
+        ("Credit", {"fields": ["byline", "publication", "dateline"]}),
+        ("Entities", {"fields": [kind.article_field for kind in ENTITY_KINDS.values()]}),
+        ("Publishing", {"fields": ["status", "published_at", "editor_note"]}),
+        (
+            "Record",
+            {"classes": ["collapse"], "fields": ["first_published_at", "created_at", "updated_at", "version"]},
+        ),
+    ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # taggit's default field is a comma-separated text box that creates a
+        # tag for every spelling typed; editors pick existing entities instead,
+        # and create new ones only through the entity's own form ("+").
+        if isinstance(db_field, TaggableManager):
+            entity_model = db_field.remote_field.model
+            widget = AutocompleteSelectMultiple(db_field, self.admin_site)
+            entity_admin = self.admin_site.get_model_admin(entity_model)
+            return forms.ModelMultipleChoiceField(
+                queryset=entity_model.objects.all(),
+                required=False,
+                label=db_field.verbose_name.capitalize(),
+                help_text="Type a name or any other spelling of it.",
+                widget=RelatedFieldWidgetWrapper(
+                    widget,
+                    db_field.remote_field,
+                    self.admin_site,
+                    can_add_related=entity_admin.has_add_permission(request),
+                    can_change_related=False,
+                    can_delete_related=False,
+                    can_view_related=False,
+                ),
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    @admin.display(description="status", ordering="status")
+    def status_label(self, article):
+        return "Scheduled" if article.is_scheduled else article.get_status_display()
+
+    @admin.action(description="Publish selected articles now (scheduled ones keep their time)")
+    def publish(self, request, queryset):
+        count = 0
+        for article in queryset.exclude(status=Article.Status.PUBLISHED):
+            article.status = Article.Status.PUBLISHED
+            article.save()
+            count += 1
+        self.message_user(request, f"Published {count} article(s).", messages.SUCCESS)
+
+    @admin.action(description="Unpublish selected articles (back to draft)")
+    def unpublish(self, request, queryset):
+        count = 0
+        for article in queryset.filter(status=Article.Status.PUBLISHED):
+            article.status = Article.Status.DRAFT
+            article.save()
+            count += 1
+        self.message_user(request, f"Moved {count} article(s) back to draft.", messages.SUCCESS)
+
+
+# ---------------------------------------------------------------- entities
+
+
+class AliasFormSet(BaseGenericInlineFormSet):
+    """Aliases must be new spellings: not the entity's own name, not repeated, not another entity's."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        entity = self.instance
+        seen = {entity.name_key or name_key(entity.name)}
+        added = []
+        for form in self.forms:
+            if not form.cleaned_data or form.cleaned_data.get("DELETE"):
+                continue
+            alias_name = form.cleaned_data.get("name", "")
+            key = name_key(alias_name)
+            if not key:
+                raise ValidationError(f"The alias “{alias_name}” has no letters or digits.")
+            if key in seen:
+                raise ValidationError(f"“{alias_name}” is the same as the name or another alias.")
+            seen.add(key)
+            if form.has_changed():
+                added.append(alias_name)
+        try:
+            check_names_are_free(type(entity), added, exclude_pk=entity.pk)
+        except ValidationError as error:
+            raise ValidationError(error.messages) from None
+
+
+class AliasInline(GenericTabularInline):
+    model = Alias
+    formset = AliasFormSet
+    fields = ["name"]
+    extra = 1
+    verbose_name = "other spelling"
+    verbose_name_plural = "aliases (other spellings, transliterations, abbreviations)"
+
+
+class EntityAdmin(admin.ModelAdmin):
+    """What every entity kind shares; a new kind works with this alone."""
+
+    inlines = [AliasInline]
+    list_display = ["name", "article_count"]
+    search_fields = ["name"]  # the search itself is get_search_results: names and aliases, folded
+    readonly_fields = ["created_at", "updated_at"]
+    list_per_page = 50
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        link_model = self.model.entity_kind.link_model
+        links = (
+            link_model.objects.filter(tag=OuterRef("pk"))
+            .order_by()
+            .values("tag")
+            .annotate(total=Count("pk"))
+            .values("total")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(article_count=Coalesce(Subquery(links, output_field=IntegerField()), 0))
+        )
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        found = queryset.matching(search_term).prefetch_related("aliases")
+        if self.list_select_related:
+            found = found.select_related(*self.list_select_related)
+        return found, False
+
+    @admin.display(description="articles", ordering="article_count")
+    def article_count(self, entity):
+        return entity.article_count
+
+
+@admin.register(Person)
+class PersonAdmin(EntityAdmin):
+    list_display = ["name", "role", "article_count"]
+    fields = ["name", "slug", "role", "description", "created_at", "updated_at"]
+
+
+@admin.register(Place)
+class PlaceAdmin(EntityAdmin):
+    list_display = ["name", "kind", "parent", "article_count"]
+    list_filter = ["kind"]
+    list_select_related = ["parent"]
+    autocomplete_fields = ["parent"]
+    fields = ["name", "slug", "kind", "parent", ("latitude", "longitude"), "description", "created_at", "updated_at"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(EntityAdmin):
+    list_display = ["name", "kind", "article_count"]
+    list_filter = ["kind"]
+    fields = ["name", "slug", "kind", "description", "created_at", "updated_at"]
+
+
+@admin.register(Incident)
+class IncidentAdmin(EntityAdmin):
+    list_display = ["name", "date", "incident_type", "place", "killed", "injured", "article_count"]
+    list_filter = ["incident_type", "date_precision"]
+    list_select_related = ["place"]
+    date_hierarchy = "date"
+    autocomplete_fields = ["place"]
+    fields = [
+        "name",
+        "slug",
+        ("date", "end_date", "date_precision"),
+        "incident_type",
+        "place",
+        ("killed", "injured"),
+        "summary",
+        "description",
+        "created_at",
+        "updated_at",
+    ]
+
+
+for _kind in ENTITY_KINDS.values():
+    if not admin.site.is_registered(_kind.model):
+        admin.site.register(_kind.model, EntityAdmin)

@@ -1,0 +1,159 @@
+"""Export the archive as JSON Lines: one article per line, entities and sources inside.
+
+The format is also what `import_articles` reads, so an export is a complete,
+portable copy: importing it into an empty database gives back the same archive.
+
+Lines look like:
+    {"type": "article", "headline": ..., "sources": [...], "entities": {"people": [...], ...}}
+    {"type": "entity", "kind": "place", "name": ..., ...}   (entities no article links to)
+"""
+
+import datetime
+import decimal
+import json
+
+from django.db import models
+
+from .models import ENTITY_KINDS, Article, Entity
+
+ARTICLE_FIELDS = [
+    "headline",
+    "slug",
+    "standfirst",
+    "body",
+    "byline",
+    "publication",
+    "dateline",
+    "status",
+    "published_at",
+    "first_published_at",
+    "created_at",
+    "updated_at",
+    "editor_note",
+    "import_key",
+]
+SOURCE_FIELDS = ["title", "url", "publisher"]
+# Fields every entity has that are bookkeeping, not content.
+_ENTITY_INTERNAL = {"id", "name_key", "created_at", "updated_at"}
+CHUNK_SIZE = 1000
+
+
+def entity_data_fields(model):
+    """The exported fields of an entity kind: its own columns, minus bookkeeping."""
+    return [field for field in model._meta.concrete_fields if field.name not in _ENTITY_INTERNAL]
+
+
+def is_entity_reference(field):
+    return isinstance(field, models.ForeignKey) and issubclass(field.related_model, Entity)
+
+
+def to_json_value(value):
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    return value
+
+
+class EntityCatalogue:
+    """Entities serialised once each and fetched in batches, so export runs a fixed
+    number of queries per chunk of articles however the entities nest."""
+
+    def __init__(self):
+        self.data = {}  # (model, pk) -> dict
+
+    def load(self, model, pks):
+        missing = {pk for pk in pks if (model, pk) not in self.data}
+        while missing:
+            references = []
+            for entity in model.objects.filter(pk__in=missing).prefetch_related("aliases"):
+                record, refs = self._serialise(entity)
+                self.data[(model, entity.pk)] = record
+                references.extend(refs)
+            missing = set()
+            # Nested entities (a place's parent, an incident's place): fetch them per model.
+            by_model = {}
+            for ref_model, pk in references:
+                if (ref_model, pk) not in self.data:
+                    by_model.setdefault(ref_model, set()).add(pk)
+            for ref_model, ref_pks in by_model.items():
+                if ref_model is model:
+                    missing |= ref_pks
+                else:
+                    self.load(ref_model, ref_pks)
+
+    def _serialise(self, entity):
+        record, refs = {}, []
+        for field in entity_data_fields(type(entity)):
+            if is_entity_reference(field):
+                pk = getattr(entity, field.attname)
+                record[field.name] = pk
+                if pk is not None:
+                    refs.append((field.related_model, pk))
+            else:
+                record[field.name] = to_json_value(getattr(entity, field.attname))
+        record["aliases"] = sorted(alias.name for alias in entity.aliases.all())
+        return record, refs
+
+    def nested(self, model, pk, seen=frozenset()):
+        """The entity as a dict, with referenced entities nested in full."""
+        record = dict(self.data[(model, pk)])
+        for field in entity_data_fields(model):
+            if is_entity_reference(field) and record[field.name] is not None:
+                ref_pk = record[field.name]
+                if (field.related_model, ref_pk) in seen:  # a loop in bad data: stop here
+                    record[field.name] = None
+                else:
+                    record[field.name] = self.nested(field.related_model, ref_pk, seen | {(model, pk)})
+        return record
+
+
+def iter_article_chunks(queryset):
+    last_pk = 0
+    while True:
+        chunk = list(
+            queryset.filter(pk__gt=last_pk).order_by("pk").prefetch_related("sources")[:CHUNK_SIZE]
+        )
+        if not chunk:
+            return
+        yield chunk
+        last_pk = chunk[-1].pk
+
+
+def export_lines(queryset=None):
+    """Yield the archive as JSON Lines strings (without newlines)."""
+    catalogue = EntityCatalogue()
+    for kind in ENTITY_KINDS.values():
+        unlinked = kind.model.objects.filter(links__isnull=True).order_by("pk").values_list("pk", flat=True)
+        pks = list(unlinked)
+        for start in range(0, len(pks), CHUNK_SIZE):
+            batch = pks[start : start + CHUNK_SIZE]
+            catalogue.load(kind.model, batch)
+            for pk in batch:
+                line = {"type": "entity", "kind": kind.key, **catalogue.nested(kind.model, pk)}
+                yield json.dumps(line, ensure_ascii=False, sort_keys=True)
+    articles = queryset if queryset is not None else Article.objects.all()
+    for chunk in iter_article_chunks(articles):
+        links = {}
+        for kind in ENTITY_KINDS.values():
+            rows = kind.link_model.objects.filter(content_object__in=chunk).values_list("content_object_id", "tag_id")
+            per_article = {}
+            for article_pk, entity_pk in rows:
+                per_article.setdefault(article_pk, []).append(entity_pk)
+            catalogue.load(kind.model, {pk for pks in per_article.values() for pk in pks})
+            links[kind] = per_article
+        for article in chunk:
+            record = {"type": "article"}
+            for name in ARTICLE_FIELDS:
+                record[name] = to_json_value(getattr(article, name))
+            record["sources"] = [
+                {name: getattr(source, name) for name in SOURCE_FIELDS} for source in article.sources.all()
+            ]
+            record["entities"] = {
+                kind.article_field: sorted(
+                    (catalogue.nested(kind.model, pk) for pk in links[kind].get(article.pk, [])),
+                    key=lambda entity: entity["slug"],
+                )
+                for kind in ENTITY_KINDS.values()
+            }
+            yield json.dumps(record, ensure_ascii=False, sort_keys=True)

@@ -1,0 +1,39 @@
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from archive.importers import import_paths, total_size
+from archive.models import Article
+
+
+class Command(BaseCommand):
+    help = (
+        "Import wire text files (.txt) and JSON Lines exports (.jsonl). Directories are read "
+        "recursively. Importing an article again updates it."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", metavar="PATH")
+        parser.add_argument(
+            "--status",
+            choices=Article.Status.values,
+            help="Status to give imported articles. Default: draft for new wire articles, the "
+            "record's own status for JSON Lines; updates keep their status unless this is given.",
+        )
+        parser.add_argument("--publication", help="The outlet the articles came from, e.g. Reuters.")
+
+    def handle(self, *args, paths, status, publication, **options):
+        with tqdm(
+            total=total_size(paths), unit="B", unit_scale=True, desc="Importing", disable=None, leave=False
+        ) as bar:
+            report = import_paths(paths, status=status, publication=publication, progress=bar.update)
+        for failure in report.failures:
+            self.stderr.write(self.style.ERROR(f"Failed: {failure}"))
+        if report.skipped:
+            self.stdout.write(f"Skipped {len(report.skipped)} file(s) that are neither .txt nor .jsonl.")
+        summary = (
+            f"Imported {report.imported} new article(s), updated {report.updated}, "
+            f"{len(report.failures)} file(s) failed."
+        )
+        if report.failures:
+            raise CommandError(summary)
+        self.stdout.write(self.style.SUCCESS(summary))

@@ -1,0 +1,498 @@
+"""The archive's data: articles, their sources, and the entities they cover.
+
+Entities (people, places, organisations, incidents) are django-taggit tag
+models. Each kind is declared once with `@register_entity_kind(...)`, which gives it a
+through model with a real foreign key to Article, a TaggableManager on Article
+and a place in ENTITY_KINDS, from which admin, URLs, import and export work.
+"""
+
+import sys
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+from taggit.models import ItemBase, TagBase
+
+from .text import name_key, squash_spaces, unique_slug
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """What readers may see: published, and not scheduled for later.
+
+        The one definition of visibility; every public surface starts here.
+        """
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        REVIEW = "review", "In review"
+        PUBLISHED = "published", "Published"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    headline = models.CharField(max_length=300)
+    slug = models.SlugField(
+        max_length=120,
+        unique=True,
+        blank=True,
+        help_text="The article's address: /articles/<slug>/. Filled from the headline if left empty.",
+    )
+    standfirst = models.TextField(blank=True, help_text="One or two sentences shown under the headline and in lists.")
+    body = models.TextField(blank=True, help_text="Markdown. Separate paragraphs with a blank line.")
+    byline = models.CharField(max_length=200, blank=True, help_text="Who wrote it, e.g. “Olena Kovalenko”.")
+    publication = models.CharField(
+        max_length=200, blank=True, db_index=True, help_text="The outlet it came from, e.g. “Reuters”."
+    )
+    dateline = models.CharField(max_length=100, blank=True, help_text="Where it was filed, e.g. “KYIV”.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        "publication time",
+        null=True,
+        blank=True,
+        help_text="When readers may see it. A time in the future schedules it; empty means now, on publishing.",
+    )
+    first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField("last updated", default=timezone.now, editable=False)
+    editor_note = models.TextField(blank=True, help_text="Internal. Never shown to readers.")
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Goes up on every save, so a stale copy can be detected."
+    )
+    import_key = models.CharField(
+        max_length=255,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Identity of the imported file or record; importing it again updates this article.",
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = [models.F("published_at").desc(nulls_last=True), "-id"]
+        get_latest_by = "published_at"
+        indexes = [models.Index(fields=["status", "-published_at"], name="article_status_published")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="article_published_has_time",
+            )
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def get_absolute_url(self):
+        return reverse("archive:article", kwargs={"slug": self.slug})
+
+    def save(self, *args, **kwargs):
+        self.headline = squash_spaces(self.headline)
+        if not self.slug:
+            self.slug = unique_slug(Article.objects.all(), self.headline, max_length=120, fallback="article")
+        if self.status == self.Status.PUBLISHED:
+            self.published_at = self.published_at or timezone.now()
+            self.first_published_at = self.first_published_at or self.published_at
+        if not self._state.adding:
+            self.version += 1
+        self.updated_at = timezone.now()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at", "version"}
+        super().save(*args, **kwargs)
+
+    @property
+    def is_public(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self):
+        return self.status == self.Status.PUBLISHED and self.published_at is not None and not self.is_public
+
+    def entities_by_kind(self):
+        """[(kind, [entity, ...]), ...] for the kinds this article has, in registry order."""
+        groups = [(kind, list(getattr(self, kind.article_field).all())) for kind in ENTITY_KINDS.values()]
+        return [(kind, entities) for kind, entities in groups if entities]
+
+
+class SourceLink(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sources")
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(max_length=500, blank=True)
+    url = models.URLField("URL", max_length=2000)
+    publisher = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return self.title or self.url
+
+
+class Alias(models.Model):
+    """Another spelling of an entity's name: a transliteration, an old name, an abbreviation."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    entity = GenericForeignKey("content_type", "object_id")
+    name = models.CharField(max_length=200)
+    key = models.CharField(max_length=200, editable=False)
+
+    class Meta:
+        verbose_name_plural = "aliases"
+        ordering = ["name"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="alias_entity")]
+        constraints = [
+            # One spelling names one entity of a kind; this index also serves lookups.
+            models.UniqueConstraint(fields=["content_type", "key"], name="alias_unique_key_per_kind")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name = squash_spaces(self.name)
+        self.key = name_key(self.name)
+        super().save(*args, **kwargs)
+
+
+def alias_owners(model, **key_lookup):
+    """A subquery of the ids of `model` entities having an alias whose key matches."""
+    content_type = ContentType.objects.get_for_model(model)
+    return Alias.objects.filter(content_type=content_type, **key_lookup).values("object_id")
+
+
+class EntityQuerySet(models.QuerySet):
+    def named(self, text):
+        """Entities whose name or one of whose aliases is `text`, ignoring case and diacritics."""
+        key = name_key(text)
+        return self.filter(Q(name_key=key) | Q(pk__in=alias_owners(self.model, key=key)))
+
+    def matching(self, text):
+        """Entities with a name or alias containing `text`, closest first: exact, prefix, anywhere."""
+        key = name_key(text)
+        if not key:
+            return self
+        exact = Q(name_key=key) | Q(pk__in=alias_owners(self.model, key=key))
+        prefix = Q(name_key__startswith=key) | Q(pk__in=alias_owners(self.model, key__startswith=key))
+        anywhere = Q(name_key__contains=key) | Q(pk__in=alias_owners(self.model, key__contains=key))
+        closeness = models.Case(
+            models.When(exact, then=0), models.When(prefix, then=1), default=2, output_field=models.IntegerField()
+        )
+        return self.filter(anywhere).annotate(closeness=closeness).order_by("closeness", "name")
+
+
+class Entity(TagBase):
+    name = models.CharField(
+        max_length=200, help_text="The canonical name readers see. Put other spellings in aliases."
+    )
+    slug = models.SlugField(
+        max_length=200, unique=True, blank=True, help_text="Address of the entity's page. Filled from the name."
+    )
+    name_key = models.CharField(max_length=200, editable=False)
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    aliases = GenericRelation(Alias)
+
+    objects = EntityQuerySet.as_manager()
+
+    # Set by @register_entity_kind on each concrete model.
+    entity_kind = None
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name_key"], name="%(app_label)s_%(class)s_unique_name_key"),
+        ]
+
+    def save(self, *args, **kwargs):
+        self.name = squash_spaces(self.name)
+        self.name_key = name_key(self.name)
+        if not self.slug:
+            self.slug = unique_slug(
+                type(self).objects.all(), self.name, max_length=200, fallback=self._meta.model_name
+            )
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("archive:entity", kwargs={"kind": self.entity_kind.url_prefix, "slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        check_names_are_free(type(self), [self.name], exclude_pk=self.pk, field="name")
+
+    @property
+    def alias_names(self):
+        return [alias.name for alias in self.aliases.all()]
+
+    def details(self):
+        """A few words that tell this entity from namesakes, e.g. a person's role."""
+        return ""
+
+    def autocomplete_label(self):
+        parts = [self.name]
+        if details := self.details():
+            parts.append(details)
+        if aliases := self.alias_names:
+            parts.append("also " + ", ".join(aliases))
+        return " · ".join(parts)
+
+
+def check_names_are_free(model, names, *, exclude_pk=None, field="name"):
+    """Refuse a name that is empty or already names another entity of this kind.
+
+    The database guarantees it too (unique keys); this gives editors a message
+    that says which entity holds the name.
+    """
+    keys = {}
+    for name in names:
+        key = name_key(name)
+        if not key:
+            raise ValidationError({field: f"“{name}” has no letters or digits."})
+        keys.setdefault(key, name)
+    holders = model.objects.exclude(pk=exclude_pk).filter(
+        Q(name_key__in=keys) | Q(pk__in=alias_owners(model, key__in=keys))
+    )
+    for holder in holders[:1]:
+        raise ValidationError(
+            {field: f"That name is already used by the {model._meta.verbose_name} “{holder.name}”. Use it instead."}
+        )
+
+
+class EntityLink(ItemBase):
+    """An article's link to one entity. Concrete subclasses are made by @register_entity_kind."""
+
+    content_object = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        abstract = True
+
+
+@dataclass(frozen=True)
+class EntityKind:
+    model: type
+    link_model: type
+    article_field: str
+    url_prefix: str
+
+    @property
+    def key(self):
+        return self.model._meta.model_name
+
+    @property
+    def label(self):
+        return self.model._meta.verbose_name
+
+    @property
+    def label_plural(self):
+        return self.model._meta.verbose_name_plural
+
+
+ENTITY_KINDS: dict[str, EntityKind] = {}
+
+
+def register_entity_kind(*, article_field, url_prefix):
+    """Register an Entity subclass as a kind articles can be linked to.
+
+    Creates its through model ("<Model>Link", a real foreign key to both
+    sides, one row per article and entity) and adds a TaggableManager named
+    `article_field` to Article. Pages live under /<url_prefix>/<slug>/.
+    """
+
+    def register(model):
+        link_name = f"{model.__name__}Link"
+        meta = type(
+            "Meta",
+            (EntityLink.Meta,),
+            {
+                "verbose_name": f"{model._meta.verbose_name} link",
+                "constraints": [
+                    # (entity, article) first: it is also the index behind entity pages.
+                    models.UniqueConstraint(fields=["tag", "content_object"], name=f"{link_name.lower()}_unique")
+                ],
+            },
+        )
+        link_model = type(
+            link_name,
+            (EntityLink,),
+            {
+                "__module__": model.__module__,
+                "Meta": meta,
+                "tag": models.ForeignKey(model, on_delete=models.CASCADE, related_name="links", db_index=False),
+            },
+        )
+        manager = TaggableManager(
+            verbose_name=model._meta.verbose_name_plural,
+            help_text="",
+            through=link_model,
+            blank=True,
+            related_name="articles",
+        )
+        Article.add_to_class(article_field, manager)
+        setattr(sys.modules[model.__module__], link_name, link_model)
+        model.entity_kind = EntityKind(model, link_model, article_field, url_prefix)
+        ENTITY_KINDS[model.entity_kind.key] = model.entity_kind
+        return model
+
+    return register
+
+
+@register_entity_kind(article_field="people", url_prefix="people")
+class Person(Entity):
+    role = models.CharField(max_length=200, blank=True, help_text="e.g. “President of Ukraine”.")
+
+    class Meta(Entity.Meta):
+        verbose_name_plural = "people"
+
+    def details(self):
+        return self.role
+
+
+@register_entity_kind(article_field="places", url_prefix="places")
+class Place(Entity):
+    class Kind(models.TextChoices):
+        COUNTRY = "country", "Country"
+        REGION = "region", "Region"
+        DISTRICT = "district", "District"
+        CITY = "city", "City"
+        TOWN = "town", "Town"
+        VILLAGE = "village", "Village"
+        SITE = "site", "Site"
+        AREA = "area", "Area"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CITY)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text="The place this one lies in: Kursk region inside Russia.",
+    )
+    latitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
+
+    class Meta(Entity.Meta):
+        constraints = [
+            *Entity.Meta.constraints,
+            models.CheckConstraint(condition=Q(latitude__gte=-90, latitude__lte=90), name="place_latitude_range"),
+            models.CheckConstraint(
+                condition=Q(longitude__gte=-180, longitude__lte=180), name="place_longitude_range"
+            ),
+        ]
+
+    def clean(self):
+        super().clean()
+        ancestor = self.parent
+        while ancestor is not None:
+            if self.pk and ancestor.pk == self.pk:
+                raise ValidationError({"parent": "A place cannot lie inside itself."})
+            ancestor = ancestor.parent
+
+    def details(self):
+        if self.parent_id:
+            return f"{self.get_kind_display().lower()} in {self.parent.name}"
+        return self.get_kind_display().lower()
+
+    def ancestors(self):
+        """Parent, grandparent, ... (nearest first)."""
+        chain, seen, place = [], {self.pk}, self.parent
+        while place is not None and place.pk not in seen:
+            chain.append(place)
+            seen.add(place.pk)
+            place = place.parent
+        return chain
+
+
+@register_entity_kind(article_field="organisations", url_prefix="organisations")
+class Organisation(Entity):
+    class Kind(models.TextChoices):
+        GOVERNMENT = "government", "Government"
+        ARMED_FORCES = "armed_forces", "Armed forces"
+        ARMED_GROUP = "armed_group", "Armed group"
+        AGENCY = "agency", "Agency"
+        INTERGOVERNMENTAL = "intergovernmental", "Intergovernmental organisation"
+        PARTY = "party", "Political party"
+        NGO = "ngo", "Non-governmental organisation"
+        COMPANY = "company", "Company"
+        MEDIA = "media", "Media"
+        OTHER = "other", "Other"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+
+    def details(self):
+        return self.get_kind_display().lower()
+
+
+@register_entity_kind(article_field="incidents", url_prefix="incidents")
+class Incident(Entity):
+    class Precision(models.TextChoices):
+        DAY = "day", "Day"
+        MONTH = "month", "Month"
+        YEAR = "year", "Year"
+
+    class Type(models.TextChoices):
+        # After ACLED's event types and the sub-events newsrooms report most.
+        BATTLE = "battle", "Battle"
+        AIR_DRONE_STRIKE = "air_drone_strike", "Air or drone strike"
+        SHELLING_MISSILE = "shelling_missile", "Shelling, artillery or missile attack"
+        REMOTE_EXPLOSIVE = "remote_explosive", "Remote explosive, landmine or IED"
+        VIOLENCE_AGAINST_CIVILIANS = "violence_against_civilians", "Violence against civilians"
+        CAPTURE_ARREST = "capture_arrest", "Capture or arrest"
+        ABDUCTION = "abduction", "Abduction or forced disappearance"
+        PROTEST = "protest", "Protest"
+        RIOT = "riot", "Riot"
+        STRATEGIC_DEVELOPMENT = "strategic_development", "Strategic development"
+        OTHER = "other", "Other"
+
+    date = models.DateField(help_text="When it happened, or began.")
+    end_date = models.DateField(null=True, blank=True, help_text="For incidents lasting more than a day.")
+    date_precision = models.CharField(
+        max_length=5,
+        choices=Precision.choices,
+        default=Precision.DAY,
+        help_text="How exactly the date is known: a month precision shows “March 2024”.",
+    )
+    place = models.ForeignKey(
+        Place, on_delete=models.SET_NULL, null=True, blank=True, related_name="incidents"
+    )
+    incident_type = models.CharField("type", max_length=30, choices=Type.choices, default=Type.OTHER)
+    killed = models.PositiveIntegerField(null=True, blank=True, help_text="Leave empty when unknown; 0 means none.")
+    injured = models.PositiveIntegerField(null=True, blank=True, help_text="Leave empty when unknown; 0 means none.")
+    summary = models.TextField(blank=True, help_text="What happened, in a few factual sentences.")
+
+    class Meta(Entity.Meta):
+        ordering = ["-date", "name"]
+        indexes = [models.Index(fields=["date"], name="incident_date")]
+        constraints = [
+            *Entity.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("date")),
+                name="incident_end_after_start",
+            ),
+        ]
+
+    def details(self):
+        return f"{self.get_incident_type_display().lower()}, {self.date_label}"
+
+    @property
+    def date_label(self):
+        """The date as precisely as it is known: "3 March 2024", "March 2024" or "2024"."""
+        formats = {self.Precision.DAY: "%-d %B %Y", self.Precision.MONTH: "%B %Y", self.Precision.YEAR: "%Y"}
+        label = self.date.strftime(formats[self.date_precision])
+        if self.end_date and self.end_date != self.date:
+            label += " – " + self.end_date.strftime(formats[self.date_precision])
+        return label

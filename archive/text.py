@@ -1,0 +1,77 @@
+"""Text helpers shared by models, import and search: folding names and slugs."""
+
+import hashlib
+import itertools
+import re
+import unicodedata
+
+from django.utils.text import slugify as ascii_slugify
+from unidecode import unidecode
+
+# Letters that Unicode does not decompose into a base letter plus an accent.
+_UNDECOMPOSED = str.maketrans(
+    {
+        "ø": "o",
+        "Ø": "O",
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "Đ": "D",
+        "ħ": "h",
+        "ı": "i",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "þ": "th",
+        "ð": "d",
+    }
+)
+_WORDS = re.compile(r"\w+")
+
+
+def fold(text):
+    """Lower-case `text` and strip diacritics: "Zaporižžja" -> "zaporizzja"."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def name_key(name):
+    """The form under which two spellings count as the same name.
+
+    Case, diacritics, punctuation and spacing do not matter, so "Al-Qaeda",
+    "al Qaeda" and "AL QAEDA" share one key. An empty key means the name has
+    no letters or digits at all.
+    """
+    return " ".join(_WORDS.findall(fold(name)))
+
+
+def squash_spaces(text):
+    return " ".join(text.split())
+
+
+def slug_base(text, max_length):
+    """An ASCII slug for any script, cut at a word boundary."""
+    slug = ascii_slugify(unidecode(text))
+    if len(slug) > max_length:
+        slug = slug[:max_length].rsplit("-", 1)[0] or slug[:max_length]
+    return slug.strip("-")
+
+
+def unique_slug(queryset, text, *, max_length, fallback, exclude_pk=None):
+    """A slug for `text` that no row of `queryset` uses yet.
+
+    Each candidate is an indexed equality check; after a few taken numbers a
+    short hash keeps the loop bounded however popular a headline is.
+    """
+    base = slug_base(text, max_length - 9) or fallback
+    others = queryset.exclude(pk=exclude_pk) if exclude_pk else queryset
+    candidates = [base] + [f"{base}-{n}" for n in range(2, 7)]
+    for candidate in candidates:
+        if not others.filter(slug=candidate).exists():
+            return candidate
+    for n in itertools.count():
+        digest = hashlib.blake2s(f"{text}/{n}".encode(), digest_size=4).hexdigest()
+        candidate = f"{base}-{digest}"
+        if not others.filter(slug=candidate).exists():
+            return candidate

@@ -1,0 +1,67 @@
+"""Small builders for tests: real rows through the real models, with overridable defaults."""
+
+import datetime
+import itertools
+
+from django.utils import timezone
+
+from archive.models import Alias, Article, Incident, Organisation, Person, Place
+
+_numbers = itertools.count(1)
+
+
+def make_article(*, people=(), places=(), organisations=(), incidents=(), **overrides):
+    """A published article (an hour old) unless overridden, linked to the given entities."""
+    number = next(_numbers)
+    fields = {
+        "headline": f"Headline number {number}",
+        "body": f"Body of article {number}.\n\nSecond paragraph.",
+        "status": Article.Status.PUBLISHED,
+        "published_at": timezone.now() - datetime.timedelta(hours=1),
+        **overrides,
+    }
+    article = Article.objects.create(**fields)
+    for field, entities in [
+        ("people", people),
+        ("places", places),
+        ("organisations", organisations),
+        ("incidents", incidents),
+    ]:
+        if entities:
+            getattr(article, field).add(*entities)
+    return article
+
+
+def make_draft(**overrides):
+    return make_article(status=Article.Status.DRAFT, published_at=None, **overrides)
+
+
+def make_scheduled(**overrides):
+    return make_article(published_at=timezone.now() + datetime.timedelta(days=1), **overrides)
+
+
+def make_withdrawn(**overrides):
+    return make_article(status=Article.Status.WITHDRAWN, **overrides)
+
+
+def with_aliases(entity, *names):
+    for name in names:
+        Alias.objects.create(entity=entity, name=name)
+    return entity
+
+
+def make_person(name="Volodymyr Zelenskiy", aliases=(), **fields):
+    return with_aliases(Person.objects.create(name=name, **fields), *aliases)
+
+
+def make_place(name="Kyiv", aliases=(), **fields):
+    return with_aliases(Place.objects.create(name=name, **fields), *aliases)
+
+
+def make_organisation(name="Security Service of Ukraine", aliases=(), **fields):
+    return with_aliases(Organisation.objects.create(name=name, **fields), *aliases)
+
+
+def make_incident(name="Capture of North Korean soldiers in Kursk region", aliases=(), **fields):
+    fields.setdefault("date", datetime.date(2025, 1, 11))
+    return with_aliases(Incident.objects.create(name=name, **fields), *aliases)
