@@ -2,15 +2,16 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.widgets import AutocompleteSelectMultiple, RelatedFieldWidgetWrapper
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.contrib.contenttypes.forms import BaseGenericInlineFormSet
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from taggit.managers import TaggableManager
+from taggit.models import Tag
 
 from .models import (
     ENTITY_KINDS,
@@ -25,32 +26,36 @@ from .models import (
 )
 from .text import name_key
 
-
-class EntityAutocompleteView(AutocompleteJsonView):
-    """Autocomplete answers that tell namesakes apart: role, kind, date and other spellings."""
-
-    def serialize_result(self, obj, to_field_name):
-        result = super().serialize_result(obj, to_field_name)
-        if hasattr(obj, "autocomplete_label"):
-            result["text"] = obj.autocomplete_label()
-        return result
-
-
-class ArchiveAdminSite(admin.AdminSite):
-    site_header = "Newsroom Archive"
-    site_title = "Newsroom Archive admin"
-    index_title = "Editorial desk"
-
-    def autocomplete_view(self, request):
-        return EntityAutocompleteView.as_view(admin_site=self)(request)
-
-
 # ---------------------------------------------------------------- articles
+
+
+def is_entity_id(value):
+    return str(value).isdigit() and int(value) < 2**63
+
+
+class EntityAutocomplete(AutocompleteSelectMultiple):
+    def optgroups(self, name, value, attrs=None):
+        # A hand-made POST can send values that are not ids; Django's widget would
+        # crash redrawing them next to the form's error, so leave them out.
+        return super().optgroups(name, [item for item in value if is_entity_id(item)], attrs)
+
+
+class EntityChoiceField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        # Refuse what cannot be an id before it reaches the database, where an
+        # out-of-range integer is an error rather than "no such entity".
+        for item in value:
+            if not is_entity_id(item):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": item}
+                )
+        return super()._check_values(value)
 
 
 class SourceLinkInline(admin.TabularInline):
     model = SourceLink
     extra = 0
+    formfield_overrides = {models.URLField: {"assume_scheme": "https", "widget": forms.URLInput}}
     fields = ["position", "title", "url", "publisher"]
 
 
@@ -86,6 +91,7 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["headline", "slug", "standfirst"]
     ordering = ["-published_at", "-id"]
     show_full_result_count = False
+    list_per_page = 50
     inlines = [SourceLinkInline]
     actions = ["publish", "unpublish"]
     readonly_fields = ["first_published_at", "created_at", "updated_at", "version"]
@@ -100,15 +106,18 @@ class ArticleAdmin(admin.ModelAdmin):
         ),
     ]
 
+    class Media:
+        css = {"all": ["archive/admin.css"]}
+
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         # taggit's default field is a comma-separated text box that creates a
         # tag for every spelling typed; editors pick existing entities instead,
         # and create new ones only through the entity's own form ("+").
         if isinstance(db_field, TaggableManager):
             entity_model = db_field.remote_field.model
-            widget = AutocompleteSelectMultiple(db_field, self.admin_site)
+            widget = EntityAutocomplete(db_field, self.admin_site)
             entity_admin = self.admin_site.get_model_admin(entity_model)
-            return forms.ModelMultipleChoiceField(
+            return EntityChoiceField(
                 queryset=entity_model.objects.all(),
                 required=False,
                 label=db_field.verbose_name.capitalize(),
@@ -159,7 +168,7 @@ class AliasFormSet(BaseGenericInlineFormSet):
         if any(self.errors):
             return
         entity = self.instance
-        seen = {entity.name_key or name_key(entity.name)}
+        seen = {name_key(entity.name)}  # the name as edited in this form, not as saved
         added = []
         for form in self.forms:
             if not form.cleaned_data or form.cleaned_data.get("DELETE"):
@@ -268,6 +277,10 @@ class IncidentAdmin(EntityAdmin):
         "updated_at",
     ]
 
+
+# Entities are typed; taggit's own untyped Tag is not used by the archive.
+if admin.site.is_registered(Tag):
+    admin.site.unregister(Tag)
 
 for _kind in ENTITY_KINDS.values():
     if not admin.site.is_registered(_kind.model):

@@ -8,7 +8,7 @@ class ArchiveConfig(AppConfig):
 
 
 class ArchiveAdminConfig(admin_apps.AdminConfig):
-    """The admin, with our site class: see archive.admin.ArchiveAdminSite."""
+    """The admin, with our site class: see archive.sites.ArchiveAdminSite."""
 
     default = False
-    default_site = "archive.admin.ArchiveAdminSite"
+    default_site = "archive.sites.ArchiveAdminSite"

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.utils import timezone
 
 from . import demo_data as data
 from .models import ENTITY_KINDS, Alias, Article, Incident, Organisation, Person, Place, SourceLink
@@ -77,6 +78,7 @@ class DemoArchive:
     # ------------------------------------------------------------ entities
 
     def add(self, model, name, aliases=(), **values):
+        aliases = [alias for alias in aliases if name_key(alias) != name_key(name)]
         keys = {name_key(name), *map(name_key, aliases)}
         if keys & self.used_keys[model]:
             return None
@@ -129,7 +131,7 @@ class DemoArchive:
             self.organisations.append(self.add(Organisation, name, aliases, kind=kind))
         wanted = len(self.organisations) + max(20, self.article_count // 50)
         places = self.regions + self.cities + self.towns
-        for attempt in range(wanted * 20):
+        for _ in range(wanted * 20):
             if len(self.organisations) >= wanted:
                 break
             pattern, kind = self.rng.choice(data.ORGANISATION_PATTERNS)
@@ -194,7 +196,7 @@ class DemoArchive:
         types = list(data.INCIDENT_TYPES)
         weights = [data.INCIDENT_TYPES[t][1] for t in types]
         places = self.cities[:45] + self.towns
-        for attempt in range(wanted * 20):
+        for _ in range(wanted * 20):
             if len(self.incidents) >= wanted:
                 break
             incident_type = rng.choices(types, weights)[0]
@@ -243,6 +245,13 @@ class DemoArchive:
     def pick(self, population, skew):
         return population[skewed_index(self.rng, len(population), skew)]
 
+    def pick_person(self):
+        """National figures are on a steady share of stories whatever the archive's size."""
+        leaders = len(data.NATIONAL_ROLES)
+        if self.rng.random() < 0.3 or len(self.people) <= leaders:
+            return self.pick(self.people[:leaders], 2.5)
+        return self.pick(self.people[leaders:], 2.2)
+
     def article(self, moment):
         rng = self.rng
         linked = []  # in order of first mention
@@ -262,15 +271,17 @@ class DemoArchive:
         if incident:
             places.append(incident.values["place"])
         for _ in range(rng.choice([1, 1, 2])):
-            places.append(self.pick(self.cities + self.towns, 2.4) if rng.random() < 0.8 else self.pick(self.regions, 1.8))
+            places.append(
+                self.pick(self.cities + self.towns, 2.4) if rng.random() < 0.8 else self.pick(self.regions, 1.8)
+            )
         countries = []
-        if rng.random() < 0.2:
+        if rng.random() < 0.12:
             countries.append(self.countries[0])
         if rng.random() < 0.2:
             countries.append(self.countries[1])
         if rng.random() < 0.08:
             countries.append(self.pick(self.countries[2:], 1.5))
-        people = [self.pick(self.people, 2.6) for _ in range(rng.choice([0, 1, 1, 2, 3]))]
+        people = [self.pick_person() for _ in range(rng.choice([0, 1, 1, 2, 3]))]
         organisations = [self.pick(self.organisations, 2.4) for _ in range(rng.choice([0, 0, 1, 1, 2]))]
 
         paragraphs = []
@@ -286,7 +297,7 @@ class DemoArchive:
             link(place)
         for person in people:
             paragraphs.append(
-                f"{person.mention(rng)}, {person.values['role'][0].lower()}{person.values['role'][1:]}, said "
+                f"{person.mention(rng)}, {person.values['role']}, said "
                 f"{self.prose_sentence(lower=True)} {self.filler()}"
             )
             link(person, *self.role_links.get(person, []))
@@ -370,7 +381,7 @@ def generate(*, articles, seed=1, end_date=None, progress=None):
     """Fill an empty archive with `articles` generated articles and their entities."""
     if Article.objects.exists() or any(kind.model.objects.exists() for kind in ENTITY_KINDS.values()):
         raise ArchiveNotEmpty("generate_demo fills an empty archive, and this one already has content.")
-    end_date = end_date or datetime.date.today()
+    end_date = end_date or timezone.localdate()
     end = datetime.datetime.combine(end_date, datetime.time(), tzinfo=datetime.UTC)
     demo = DemoArchive(articles, seed, end)
     demo.build_places()
@@ -402,9 +413,7 @@ def write_entities(demo):
     for drafts in filter(None, layers):
         rows = []
         for draft in drafts:
-            values = {
-                name: (value.pk if isinstance(value, Draft) else value) for name, value in draft.values.items()
-            }
+            values = {name: (value.pk if isinstance(value, Draft) else value) for name, value in draft.values.items()}
             values = {(f"{name}_id" if name in {"parent", "place"} else name): value for name, value in values.items()}
             slug = base = slug_base(draft.name, 190) or draft.model._meta.model_name
             for number in itertools.count(2):

@@ -5,7 +5,7 @@ portable copy: importing it into an empty database gives back the same archive.
 
 Lines look like:
     {"type": "article", "headline": ..., "sources": [...], "entities": {"people": [...], ...}}
-    {"type": "entity", "kind": "place", "name": ..., ...}   (entities no article links to)
+    {"type": "entity", "entity_kind": "place", "entity": {"name": ..., ...}}   (linked to no article)
 """
 
 import datetime
@@ -111,9 +111,7 @@ class EntityCatalogue:
 def iter_article_chunks(queryset):
     last_pk = 0
     while True:
-        chunk = list(
-            queryset.filter(pk__gt=last_pk).order_by("pk").prefetch_related("sources")[:CHUNK_SIZE]
-        )
+        chunk = list(queryset.filter(pk__gt=last_pk).order_by("pk").prefetch_related("sources")[:CHUNK_SIZE])
         if not chunk:
             return
         yield chunk
@@ -130,7 +128,7 @@ def export_lines(queryset=None):
             batch = pks[start : start + CHUNK_SIZE]
             catalogue.load(kind.model, batch)
             for pk in batch:
-                line = {"type": "entity", "kind": kind.key, **catalogue.nested(kind.model, pk)}
+                line = {"type": "entity", "entity_kind": kind.key, "entity": catalogue.nested(kind.model, pk)}
                 yield json.dumps(line, ensure_ascii=False, sort_keys=True)
     articles = queryset if queryset is not None else Article.objects.all()
     for chunk in iter_article_chunks(articles):

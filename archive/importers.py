@@ -27,11 +27,16 @@ SOURCES_HEADING = re.compile(r"^related sources\s*:?$", re.IGNORECASE)
 WRAP_WIDTH = 100
 MAX_HEADLINE = Article._meta.get_field("headline").max_length
 URL_PATTERN = re.compile(r"https?://\S+$", re.IGNORECASE)
-SOURCE_WITH_TITLE = re.compile(r"^(?P<title>.+?)\s+[-–—]\s+(?P<url>https?://\S+)$|^(?P<title2>.+?)\s*[–—]\s*(?P<url2>https?://\S+)$")
+SOURCE_WITH_TITLE = re.compile(
+    r"^(?P<title>.+?)\s+[-–—]\s+(?P<url>https?://\S+)$|^(?P<title2>.+?)\s*[–—]\s*(?P<url2>https?://\S+)$"
+)
 BULLET = re.compile(r"^(?:[-*•]|\d+[.)])\s+")
-DATELINE = re.compile(r"^(?P<place>[A-Z][A-Z'’. -]{1,40}[A-Z])(?:\s*,[^-–—(]{0,30})?(?:\s*\([^)]{1,40}\))?\s+[-–—]\s+\S")
+DATELINE = re.compile(
+    r"^(?P<place>[A-Z][A-Z'’. -]{1,40}[A-Z])(?:\s*,[^-–—(]{0,30})?(?:\s*\([^)]{1,40}\))?\s+[-–—]\s+\S"
+)
 CONTROL_CHARACTERS = re.compile(r"[\x01-\x08\x0b\x0e-\x1f\x7f]")
-MARKDOWN_BLOCK_START = re.compile(r"^(#|>|[-+*=]\s|\d+[.)]\s|```|~~~|\s{4})")
+MARKDOWN_BLOCK_START = re.compile(r"^(#|>|[-+*=]\s|```|~~~)")
+NUMBERED_LIST_START = re.compile(r"^(?P<number>\d+)[.)]\s")
 validate_url = URLValidator(schemes=["http", "https"])
 
 
@@ -87,7 +92,9 @@ def decode_text(data):
     if not data.strip():
         raise ImportProblem("the file is empty")
     if b"\x00" in data:
-        raise ImportProblem("this is a binary file, not text (it contains NUL bytes)", data[: data.index(b"\x00")].count(b"\n") + 1)
+        raise ImportProblem(
+            "this is a binary file, not text (it contains NUL bytes)", data[: data.index(b"\x00")].count(b"\n") + 1
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -95,14 +102,16 @@ def decode_text(data):
         raise ImportProblem(f"not UTF-8 text (byte 0x{data[error.start]:02x} cannot be decoded)", line) from None
     if match := CONTROL_CHARACTERS.search(text):
         line = text.count("\n", 0, match.start()) + 1
-        raise ImportProblem(f"this looks like a binary file: it contains the control character U+{ord(match.group()):04X}", line)
+        raise ImportProblem(
+            f"this looks like a binary file: it contains the control character U+{ord(match.group()):04X}", line
+        )
     return text
 
 
 def split_paragraphs(lines):
     """Paragraphs from (line number, text) pairs: one per line, or hard-wrapped blocks joined."""
     blocks, block = [], []
-    for number, text in lines:
+    for _number, text in lines:
         if text.strip():
             block.append(text.strip())
         elif block:
@@ -121,6 +130,8 @@ def split_paragraphs(lines):
 
 def as_markdown_paragraph(text):
     """Plain wire text as a Markdown paragraph that renders as written."""
+    if numbered := NUMBERED_LIST_START.match(text):
+        return f"{numbered['number']}\\{text[len(numbered['number']) :]}"
     if MARKDOWN_BLOCK_START.match(text):
         return "\\" + text
     return text
@@ -174,9 +185,12 @@ def parse_wire_text(data, import_key):
     paragraphs = split_paragraphs(body_lines)
     if not paragraphs:
         raise ImportProblem("there is a headline but no paragraphs after it", headline_line)
-    fields = {"headline": headline, "body": "\n\n".join(as_markdown_paragraph(p) for p in paragraphs)}
-    if dateline := DATELINE.match(paragraphs[0]):
-        fields["dateline"] = dateline["place"].strip()
+    dateline = DATELINE.match(paragraphs[0])
+    fields = {
+        "headline": headline,
+        "body": "\n\n".join(as_markdown_paragraph(p) for p in paragraphs),
+        "dateline": dateline["place"].strip() if dateline else "",
+    }
     sources = [parse_source(line, number) for number, line in source_lines]
     return ArticleRecord(fields=fields, sources=sources, import_key=import_key, line=headline_line)
 
@@ -215,10 +229,11 @@ def parse_entity_data(model, data, line, depth=0):
             continue
         else:
             cleaned[model_field.name] = _clean_field(model, model_field.name, value, line)
-    aliases = data.get("aliases", [])
-    if not isinstance(aliases, list) or not all(isinstance(alias, str) and alias.strip() for alias in aliases):
-        raise ImportProblem(f"aliases of “{data['name']}” must be a list of names", line)
-    cleaned["aliases"] = aliases
+    if "aliases" in data:
+        aliases = data["aliases"]
+        if not isinstance(aliases, list) or not all(isinstance(alias, str) and alias.strip() for alias in aliases):
+            raise ImportProblem(f"aliases of “{data['name']}” must be a list of names", line)
+        cleaned["aliases"] = aliases
     return cleaned
 
 
@@ -230,10 +245,10 @@ def parse_record(raw, line):
     if not isinstance(data, dict):
         raise ImportProblem("each line must be a JSON object", line)
     if data.get("type", "article") == "entity":
-        kind = ENTITY_KINDS.get(data.get("kind"))
+        kind = ENTITY_KINDS.get(data.get("entity_kind"))
         if kind is None:
-            raise ImportProblem(f"unknown entity kind {data.get('kind')!r}", line)
-        return EntityRecord(kind.key, parse_entity_data(kind.model, data, line), line)
+            raise ImportProblem(f"unknown entity kind {data.get('entity_kind')!r}", line)
+        return EntityRecord(kind.key, parse_entity_data(kind.model, data.get("entity"), line), line)
     if data.get("type", "article") != "article":
         raise ImportProblem(f"unknown record type {data.get('type')!r}", line)
     if not isinstance(data.get("headline"), str) or not data["headline"].strip():
@@ -305,26 +320,35 @@ class Importer:
         if cache_key in self.entity_cache:
             return self.entity_cache[cache_key]
         values = dict(data)
-        aliases = values.pop("aliases", [])
+        aliases = values.pop("aliases", None)
         for name, value in list(values.items()):
             model_field = model._meta.get_field(name)
             if is_entity_reference(model_field) and value is not None:
                 values[name] = self.save_entity(model_field.related_model, value)
-        entity = None
-        if values.get("slug"):
-            entity = model.objects.filter(slug=values["slug"]).first()
-        if entity is None:
-            entity = model.objects.named(values["name"]).first()
-        if entity is None:
-            entity = model()
-        for name, value in values.items():
-            setattr(entity, name, value)
-        if entity.pk is None:
-            check_names_are_free(model, [values["name"], *aliases])
-        entity.save()
-        self.set_aliases(entity, aliases)
+        entity = model.objects.filter(slug=values["slug"]).first() if values.get("slug") else None
+        if entity is None and (entity := model.objects.named(values["name"]).first()) is not None:
+            # Known under another spelling or address: link it as it is, and
+            # learn only the spellings it does not have yet.
+            self.add_aliases(entity, aliases or [])
+        else:
+            # New, or the same record again (same address): the record is the truth.
+            entity = entity or model()
+            for name, value in values.items():
+                setattr(entity, name, value)
+            if entity.pk is None:
+                check_names_are_free(model, [values["name"], *(aliases or [])])
+            entity.save()
+            if aliases is not None:
+                self.set_aliases(entity, aliases)
         self.entity_cache[cache_key] = entity
         return entity
+
+    def add_aliases(self, entity, names):
+        known = {entity.name_key, *(alias.key for alias in entity.aliases.all())}
+        self.set_aliases(
+            entity,
+            [*(alias.name for alias in entity.aliases.all()), *(name for name in names if name_key(name) not in known)],
+        )
 
     def set_aliases(self, entity, names):
         current = {alias.key: alias for alias in entity.aliases.all()}

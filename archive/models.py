@@ -91,9 +91,6 @@ class Article(models.Model):
     def __str__(self):
         return self.headline
 
-    def get_absolute_url(self):
-        return reverse("archive:article", kwargs={"slug": self.slug})
-
     def save(self, *args, **kwargs):
         self.headline = squash_spaces(self.headline)
         if not self.slug:
@@ -107,6 +104,15 @@ class Article(models.Model):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at", "version"}
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("archive:article", kwargs={"slug": self.slug})
+
+    def clean(self):
+        # Forms validate the database constraints before save(); publishing
+        # with the time left empty means "now", so fill it in here too.
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
 
     @property
     def is_public(self):
@@ -194,9 +200,7 @@ class EntityQuerySet(models.QuerySet):
 
 
 class Entity(TagBase):
-    name = models.CharField(
-        max_length=200, help_text="The canonical name readers see. Put other spellings in aliases."
-    )
+    name = models.CharField(max_length=200, help_text="The canonical name readers see. Put other spellings in aliases.")
     slug = models.SlugField(
         max_length=200, unique=True, blank=True, help_text="Address of the entity's page. Filled from the name."
     )
@@ -222,9 +226,7 @@ class Entity(TagBase):
         self.name = squash_spaces(self.name)
         self.name_key = name_key(self.name)
         if not self.slug:
-            self.slug = unique_slug(
-                type(self).objects.all(), self.name, max_length=200, fallback=self._meta.model_name
-            )
+            self.slug = unique_slug(type(self).objects.all(), self.name, max_length=200, fallback=self._meta.model_name)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -389,9 +391,7 @@ class Place(Entity):
         constraints = [
             *Entity.Meta.constraints,
             models.CheckConstraint(condition=Q(latitude__gte=-90, latitude__lte=90), name="place_latitude_range"),
-            models.CheckConstraint(
-                condition=Q(longitude__gte=-180, longitude__lte=180), name="place_longitude_range"
-            ),
+            models.CheckConstraint(condition=Q(longitude__gte=-180, longitude__lte=180), name="place_longitude_range"),
         ]
 
     def clean(self):
@@ -466,9 +466,7 @@ class Incident(Entity):
         default=Precision.DAY,
         help_text="How exactly the date is known: a month precision shows “March 2024”.",
     )
-    place = models.ForeignKey(
-        Place, on_delete=models.SET_NULL, null=True, blank=True, related_name="incidents"
-    )
+    place = models.ForeignKey(Place, on_delete=models.SET_NULL, null=True, blank=True, related_name="incidents")
     incident_type = models.CharField("type", max_length=30, choices=Type.choices, default=Type.OTHER)
     killed = models.PositiveIntegerField(null=True, blank=True, help_text="Leave empty when unknown; 0 means none.")
     injured = models.PositiveIntegerField(null=True, blank=True, help_text="Leave empty when unknown; 0 means none.")

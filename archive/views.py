@@ -27,14 +27,8 @@ def article_detail(request, slug):
 
 def entity_detail(request, kind, slug):
     references = [field.name for field in kind.model._meta.concrete_fields if field.is_relation]
-    entity = get_object_or_404(
-        kind.model.objects.select_related(*references).prefetch_related("aliases"), slug=slug
-    )
-    coverage = (
-        Article.objects.published()
-        .filter(**{kind.article_field: entity})
-        .order_by("-published_at", "-id")
-    )
+    entity = get_object_or_404(kind.model.objects.select_related(*references).prefetch_related("aliases"), slug=slug)
+    coverage = Article.objects.published().filter(**{kind.article_field: entity}).order_by("-published_at", "-id")
     return render(
         request,
         "archive/entity_detail.html",

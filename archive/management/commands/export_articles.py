@@ -1,5 +1,3 @@
-import sys
-
 from django.core.management.base import BaseCommand, CommandError
 
 from archive.exporters import export_lines
@@ -12,17 +10,16 @@ class Command(BaseCommand):
         parser.add_argument("--output", "-o", metavar="FILE", help="Write here instead of standard output.")
 
     def handle(self, *args, output, **options):
-        count = 0
+        if not output:
+            for line in export_lines():
+                self.stdout.write(line)
+            return
         try:
-            handle = open(output, "w", encoding="utf-8") if output else sys.stdout
+            with open(output, "w", encoding="utf-8") as handle:
+                count = 0
+                for line in export_lines():
+                    handle.write(line + "\n")
+                    count += 1
         except OSError as error:
             raise CommandError(f"Cannot write {output}: {error.strerror}") from None
-        try:
-            for line in export_lines():
-                handle.write(line + "\n")
-                count += 1
-        finally:
-            if output:
-                handle.close()
-        if output:
-            self.stdout.write(self.style.SUCCESS(f"Wrote {count} line(s) to {output}."))
+        self.stdout.write(self.style.SUCCESS(f"Wrote {count} line(s) to {output}."))

@@ -34,8 +34,16 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         elapsed = time.perf_counter() - started
         entities = sum(
-            len(group) for group in (demo.countries, demo.regions, demo.cities, demo.towns, demo.people,
-                                     demo.organisations, demo.incidents)
+            len(group)
+            for group in (
+                demo.countries,
+                demo.regions,
+                demo.cities,
+                demo.towns,
+                demo.people,
+                demo.organisations,
+                demo.incidents,
+            )
         )
         self.stdout.write(
             self.style.SUCCESS(

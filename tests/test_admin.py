@@ -1,0 +1,979 @@
+"""The editors' admin, exercised through its HTTP surface.
+
+Autocomplete answers, the article form with its entity pickers and sources,
+the entity forms that keep one name to one entity, the changelists, actions
+and the popup that adds an entity from the article form.
+"""
+
+import datetime
+import html
+import json
+import re
+from decimal import Decimal
+
+import pytest
+from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from archive.models import ENTITY_KINDS, Alias, Article, Incident, Person, Place, SourceLink
+from tests.helpers import (
+    make_article,
+    make_draft,
+    make_incident,
+    make_organisation,
+    make_person,
+    make_place,
+    make_scheduled,
+    make_withdrawn,
+)
+
+SOURCES = "sources"
+ALIASES = "archive-alias-content_type-object_id"
+
+# Measured on SQLite and PostgreSQL: session, user, count, the page of rows,
+# the date hierarchy's range and days, and the publication filter's values.
+# The same bound must hold with 5 rows and with 40.
+ARTICLE_CHANGELIST_MAX_QUERIES = 7
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def management_form(prefix, total, initial=0):
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+def article_form_data(*, sources=(), existing_sources=(), **fields):
+    """POST data for the article add/change form.
+
+    `sources` are new SourceLink rows (dicts); `existing_sources` are SourceLink
+    instances already saved, sent back unchanged.
+    """
+    data = {
+        "headline": "Drone strike hits Kyiv apartment block",
+        "slug": "",
+        "standfirst": "",
+        "body": "",
+        "byline": "",
+        "publication": "",
+        "dateline": "",
+        "people": [],
+        "places": [],
+        "organisations": [],
+        "incidents": [],
+        "status": Article.Status.DRAFT,
+        "published_at_0": "",
+        "published_at_1": "",
+        "editor_note": "",
+    }
+    data.update(fields)
+    rows = [
+        {
+            "id": str(source.pk),
+            "article": str(source.article_id),
+            "position": str(source.position),
+            "title": source.title,
+            "url": source.url,
+            "publisher": source.publisher,
+        }
+        for source in existing_sources
+    ]
+    rows += [{"id": "", "article": "", "position": "0", "title": "", "publisher": "", **row} for row in sources]
+    data.update(management_form(SOURCES, len(rows), initial=len(existing_sources)))
+    for index, row in enumerate(rows):
+        for key, value in row.items():
+            data[f"{SOURCES}-{index}-{key}"] = value
+    return data
+
+
+def entity_form_data(name, *, aliases=(), existing_aliases=(), **fields):
+    """POST data for an entity add/change form with its alias inline.
+
+    `aliases` are new spellings; `existing_aliases` are Alias instances sent back
+    (as (alias, new_name) pairs to rename them, or bare aliases to keep them).
+    """
+    data = {"name": name, "slug": "", "description": "", **fields}
+    rows = []
+    for item in existing_aliases:
+        alias, alias_name = item if isinstance(item, tuple) else (item, item.name)
+        rows.append({"id": str(alias.pk), "name": alias_name})
+    rows += [{"id": "", "name": alias_name} for alias_name in aliases]
+    if not rows:
+        rows = [{"id": "", "name": ""}]  # the inline's one blank extra row, as the browser sends it
+    data.update(management_form(ALIASES, len(rows), initial=len(existing_aliases)))
+    for index, row in enumerate(rows):
+        for key, value in row.items():
+            data[f"{ALIASES}-{index}-{key}"] = value
+    return data
+
+
+def autocomplete(client, term, field_name="people"):
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"term": term, "app_label": "archive", "model_name": "article", "field_name": field_name},
+    )
+    assert response.status_code == 200, response.content[:500]
+    return response.json()["results"]
+
+
+def autocomplete_ids(client, term, field_name="people"):
+    return [int(result["id"]) for result in autocomplete(client, term, field_name)]
+
+
+def all_errors(response):
+    """Every error message of the admin form and its inlines, as one string."""
+    context = response.context
+    messages = [str(error) for errors in context["adminform"].form.errors.values() for error in errors]
+    for inline in context["inline_admin_formsets"]:
+        messages += [str(error) for error in inline.formset.non_form_errors()]
+        for form_errors in inline.formset.errors:
+            messages += [str(error) for errors in form_errors.values() for error in errors]
+    return " | ".join(messages)
+
+
+def changelist_ids(response):
+    return [obj.pk for obj in response.context["cl"].result_list]
+
+
+def select_tag(page, name):
+    match = re.search(rf'<select name="{name}"[^>]*>', page)
+    assert match, f"no <select name={name!r}> on the page"
+    return match.group(0)
+
+
+def popup_response_data(response):
+    match = re.search(r'data-popup-response="([^"]*)"', response.content.decode())
+    assert match, "not a popup response page"
+    return json.loads(html.unescape(match.group(1)))
+
+
+def link_ids(article, field):
+    return set(getattr(article, field).values_list("pk", flat=True))
+
+
+@pytest.fixture
+def zelenskiy(db):
+    return make_person(aliases=["Zelensky", "Zelenskyy"], role="President of Ukraine")
+
+
+@pytest.fixture
+def kyiv(db):
+    return make_place(aliases=["Kiev"], kind=Place.Kind.CITY)
+
+
+# ---------------------------------------------------------------- 1. autocomplete
+
+
+@pytest.mark.django_db
+def test_alias_typed_in_autocomplete_finds_the_person(editor_client, zelenskiy):
+    make_person("Petro Poroshenko")
+
+    assert autocomplete_ids(editor_client, "Zelensky") == [zelenskiy.pk]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("term", ["zelenskíy", "ZELENSKIY", "Zelénskiy", "volodymyr  zelenskiy"])
+def test_autocomplete_ignores_case_diacritics_and_spacing(editor_client, zelenskiy, term):
+    make_person("Petro Poroshenko")
+
+    assert autocomplete_ids(editor_client, term) == [zelenskiy.pk]
+
+
+@pytest.mark.django_db
+def test_upper_case_place_name_in_autocomplete_finds_the_place(editor_client, kyiv):
+    make_place("Lviv")
+
+    assert autocomplete_ids(editor_client, "KYIV", field_name="places") == [kyiv.pk]
+
+
+@pytest.mark.django_db
+def test_name_prefix_typed_in_autocomplete_finds_the_person(editor_client, zelenskiy):
+    make_person("Petro Poroshenko")
+
+    assert autocomplete_ids(editor_client, "Volod") == [zelenskiy.pk]
+
+
+@pytest.mark.django_db
+def test_autocomplete_finds_a_word_inside_the_name(editor_client, zelenskiy):
+    make_person("Petro Poroshenko")
+
+    assert autocomplete_ids(editor_client, "zelen") == [zelenskiy.pk]
+
+
+@pytest.mark.django_db
+def test_autocomplete_lists_exact_match_then_prefix_then_partial_matches(editor_client):
+    # Alphabetically the partial match would come first and the exact match second.
+    partial = make_person("Andriy Ivanov")
+    prefix = make_person("Ivanna Petrova")
+    exact = make_person("Ivan")
+    make_person("Olena Kovalenko")
+
+    assert autocomplete_ids(editor_client, "ivan") == [exact.pk, prefix.pk, partial.pk]
+
+
+@pytest.mark.django_db
+def test_autocomplete_ranks_an_exact_alias_before_a_name_prefix(editor_client):
+    prefix = make_person("Kyrylo Budanov")
+    exact_alias = make_person("Zakhar Kyrylenko", aliases=["Kyrylo"])  # alphabetically last
+
+    assert autocomplete_ids(editor_client, "Kyrylo") == [exact_alias.pk, prefix.pk]
+
+
+@pytest.mark.django_db
+def test_autocomplete_text_shows_role_and_aliases(editor_client, zelenskiy):
+    [result] = autocomplete(editor_client, "Zelensky")
+
+    assert result["id"] == str(zelenskiy.pk)
+    assert result["text"] == "Volodymyr Zelenskiy · President of Ukraine · also Zelensky, Zelenskyy"
+
+
+@pytest.mark.django_db
+def test_autocomplete_text_tells_a_place_by_kind_and_parent(editor_client):
+    ukraine = make_place("Ukraine", kind=Place.Kind.COUNTRY)
+    make_place("Kyiv", aliases=["Kiev"], kind=Place.Kind.CITY, parent=ukraine)
+
+    [result] = autocomplete(editor_client, "Kiev", field_name="places")
+
+    assert result["text"] == "Kyiv · city in Ukraine · also Kiev"
+
+
+@pytest.mark.django_db
+def test_old_place_name_kiev_in_autocomplete_finds_kyiv(editor_client, kyiv):
+    make_place("Kharkiv")
+
+    assert autocomplete_ids(editor_client, "Kiev", field_name="places") == [kyiv.pk]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("field_name", ["people", "places", "organisations", "incidents"])
+def test_autocomplete_for_each_entity_field_searches_only_that_kind(editor_client, field_name):
+    # Every kind has an entity with the same alias: aliases are unique per kind only.
+    entities = {
+        "people": make_person(aliases=["Common spelling"]),
+        "places": make_place(aliases=["Common spelling"]),
+        "organisations": make_organisation(aliases=["Common spelling"]),
+        "incidents": make_incident(aliases=["Common spelling"]),
+    }
+    expected = entities[field_name]
+
+    [result] = autocomplete(editor_client, "common spelling", field_name=field_name)
+
+    assert result["id"] == str(expected.pk)
+    assert result["text"].startswith(expected.name)
+    assert "also Common spelling" in result["text"]
+
+
+@pytest.mark.django_db
+def test_autocomplete_with_empty_term_lists_entities_by_name(editor_client):
+    names = ["Volodymyr Zelenskiy", "Andriy Yermak", "Petro Poroshenko"]
+    people = {name: make_person(name) for name in names}
+
+    results = autocomplete(editor_client, "")
+
+    assert [result["id"] for result in results] == [str(people[name].pk) for name in sorted(names)]
+
+
+@pytest.mark.django_db
+def test_autocomplete_with_no_match_returns_nothing(editor_client, zelenskiy):
+    assert autocomplete(editor_client, "Poroshenko") == []
+
+
+@pytest.mark.django_db
+def test_autocomplete_refuses_anonymous_user(client, zelenskiy):
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"term": "Zelensky", "app_label": "archive", "model_name": "article", "field_name": "people"},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+    assert b"Zelenskiy" not in response.content
+
+
+@pytest.mark.django_db
+def test_autocomplete_refuses_logged_in_non_staff_user(client, django_user_model, zelenskiy):
+    client.force_login(django_user_model.objects.create_user("reader", password="a-long-test-password"))
+
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"term": "Zelensky", "app_label": "archive", "model_name": "article", "field_name": "people"},
+    )
+
+    assert response.status_code == 302
+    assert b"Zelenskiy" not in response.content
+
+
+# ---------------------------------------------------------------- 2. the article form's entity pickers
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("field_name", [kind.article_field for kind in ENTITY_KINDS.values()])
+def test_article_add_form_renders_entity_field_as_autocomplete_select(editor_client, field_name):
+    page = editor_client.get(reverse("admin:archive_article_add")).content.decode()
+
+    tag = select_tag(page, field_name)
+    assert 'class="admin-autocomplete"' in tag
+    assert f'data-ajax--url="{reverse("admin:autocomplete")}"' in tag
+    assert f'data-field-name="{field_name}"' in tag
+    assert " multiple" in tag
+    # Not taggit's comma-separated text box.
+    assert not re.search(rf'<input[^>]*name="{field_name}"', page)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind_key", list(ENTITY_KINDS))
+def test_article_add_form_has_add_link_for_entity_kind(editor_client, kind_key):
+    kind = ENTITY_KINDS[kind_key]
+    page = editor_client.get(reverse("admin:archive_article_add")).content.decode()
+
+    link = re.search(rf'<a [^>]*id="add_id_{kind.article_field}"[^>]*>', page, re.DOTALL)
+    assert link, f"no add link for {kind.article_field}"
+    add_url = reverse(f"admin:archive_{kind_key}_add")
+    assert f'href="{add_url}?_to_field=id&amp;_popup=1"' in link.group(0)
+
+
+@pytest.mark.django_db
+def test_article_change_form_shows_linked_entities_as_selected_options(editor_client, zelenskiy, kyiv):
+    other = make_person("Petro Poroshenko")
+    article = make_article(people=[zelenskiy], places=[kyiv])
+
+    page = editor_client.get(reverse("admin:archive_article_change", args=[article.pk])).content.decode()
+
+    people = page[page.index('<select name="people"') : page.index("</select>", page.index('<select name="people"'))]
+    assert f'<option value="{zelenskiy.pk}" selected>Volodymyr Zelenskiy</option>' in people
+    # Only the chosen entities are rendered; the rest come from autocomplete.
+    assert other.name not in people
+    places = page[page.index('<select name="places"') : page.index("</select>", page.index('<select name="places"'))]
+    assert f'<option value="{kyiv.pk}" selected>Kyiv</option>' in places
+
+
+# ---------------------------------------------------------------- 3. saving articles
+
+
+@pytest.fixture
+def one_of_each(zelenskiy, kyiv):
+    return {
+        "people": [zelenskiy, make_person("Andriy Yermak", role="Head of the Presidential Office")],
+        "places": [kyiv],
+        "organisations": [make_organisation(aliases=["SBU"], kind="agency")],
+        "incidents": [make_incident()],
+    }
+
+
+def ids(entities):
+    return [str(entity.pk) for entity in entities]
+
+
+@pytest.mark.django_db
+def test_article_add_form_links_entities_of_every_kind_and_saves_source(editor_client, one_of_each):
+    make_person("Petro Poroshenko")  # exists, not chosen
+    data = article_form_data(
+        **{field: ids(entities) for field, entities in one_of_each.items()},
+        status=Article.Status.PUBLISHED,
+        published_at_0="2025-01-12",
+        published_at_1="09:30:00",
+        sources=[{"title": "Reuters report", "url": "https://www.reuters.com/world/europe/x/", "publisher": "Reuters"}],
+    )
+
+    response = editor_client.post(reverse("admin:archive_article_add"), data)
+
+    assert response.status_code == 302, all_errors(response)
+    article = Article.objects.get()
+    for field, entities in one_of_each.items():
+        assert link_ids(article, field) == {entity.pk for entity in entities}, field
+    for kind in ENTITY_KINDS.values():
+        assert kind.link_model.objects.filter(content_object=article).count() == len(one_of_each[kind.article_field])
+    source = SourceLink.objects.get()
+    assert (source.article, source.title, source.url, source.publisher) == (
+        article,
+        "Reuters report",
+        "https://www.reuters.com/world/europe/x/",
+        "Reuters",
+    )
+    assert article.published_at == datetime.datetime(2025, 1, 12, 9, 30, tzinfo=timezone.get_current_timezone())
+
+
+@pytest.mark.django_db
+def test_publishing_from_add_form_without_a_time_saves_and_fills_publication_time(editor_client, one_of_each):
+    before = timezone.now()
+    data = article_form_data(
+        **{field: ids(entities) for field, entities in one_of_each.items()},
+        status=Article.Status.PUBLISHED,
+        sources=[{"title": "Reuters report", "url": "https://www.reuters.com/world/europe/x/", "publisher": "Reuters"}],
+    )
+
+    response = editor_client.post(reverse("admin:archive_article_add"), data)
+
+    assert response.status_code == 302, all_errors(response)
+    article = Article.objects.get()
+    assert article.status == Article.Status.PUBLISHED
+    assert before <= article.published_at <= timezone.now()
+    assert article.first_published_at == article.published_at
+    for field, entities in one_of_each.items():
+        assert link_ids(article, field) == {entity.pk for entity in entities}, field
+    assert SourceLink.objects.filter(article=article, publisher="Reuters").count() == 1
+
+
+@pytest.mark.django_db
+def test_removing_one_person_in_change_form_removes_only_that_link(editor_client, one_of_each):
+    zelenskiy, yermak = one_of_each["people"]
+    article = make_article(**one_of_each)
+    source = SourceLink.objects.create(article=article, url="https://example.com/a", title="A")
+    other_article = make_article(people=[zelenskiy, yermak])
+    data = article_form_data(
+        headline=article.headline,
+        slug=article.slug,
+        body=article.body,
+        status=article.status,
+        published_at_0=article.published_at.strftime("%Y-%m-%d"),
+        published_at_1=article.published_at.strftime("%H:%M:%S"),
+        people=ids([yermak]),
+        **{field: ids(entities) for field, entities in one_of_each.items() if field != "people"},
+        existing_sources=[source],
+    )
+
+    response = editor_client.post(reverse("admin:archive_article_change", args=[article.pk]), data)
+
+    assert response.status_code == 302, all_errors(response)
+    assert link_ids(article, "people") == {yermak.pk}
+    for field in ["places", "organisations", "incidents"]:
+        assert link_ids(article, field) == {entity.pk for entity in one_of_each[field]}, field
+    assert link_ids(other_article, "people") == {zelenskiy.pk, yermak.pk}
+    assert Person.objects.filter(pk=zelenskiy.pk).exists()
+    assert SourceLink.objects.filter(article=article).count() == 1
+
+
+@pytest.mark.django_db
+def test_article_form_refuses_an_entity_id_that_does_not_exist(editor_client, zelenskiy):
+    missing = Person.objects.order_by("-pk").values_list("pk", flat=True).first() + 1000
+
+    response = editor_client.post(
+        reverse("admin:archive_article_add"), article_form_data(people=[str(zelenskiy.pk), str(missing)])
+    )
+
+    assert response.status_code == 200
+    assert "people" in response.context["adminform"].form.errors
+    assert Article.objects.count() == 0
+    assert list(Person.objects.values_list("name", flat=True)) == ["Volodymyr Zelenskiy"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["Somebody New", "1; DROP TABLE", "\x00", "9" * 40])
+def test_article_form_refuses_an_entity_value_that_is_not_an_id_without_crashing(editor_client, zelenskiy, value):
+    response = editor_client.post(
+        reverse("admin:archive_article_add"), article_form_data(people=[str(zelenskiy.pk), value])
+    )
+
+    assert response.status_code == 200
+    assert "people" in response.context["adminform"].form.errors
+    assert Article.objects.count() == 0
+    assert Person.objects.count() == 1
+
+
+# ---------------------------------------------------------------- 4. one name, one entity
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["VOLODYMYR ZELENSKIY", "Volodymyr Zelenskíy", "volodymyr   zelenskiy"])
+def test_person_add_refuses_a_case_or_diacritic_variant_of_an_existing_name(editor_client, zelenskiy, name):
+    response = editor_client.post(reverse("admin:archive_person_add"), entity_form_data(name))
+
+    assert response.status_code == 200
+    assert "“Volodymyr Zelenskiy”" in all_errors(response)
+    assert Person.objects.count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["Zelensky", "ZELENSKYY"])
+def test_person_add_refuses_a_name_that_is_another_persons_alias(editor_client, zelenskiy, name):
+    response = editor_client.post(reverse("admin:archive_person_add"), entity_form_data(name))
+
+    assert response.status_code == 200
+    assert "“Volodymyr Zelenskiy”" in all_errors(response)
+    assert Person.objects.count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("alias", ["Volodymyr Zelenskiy", "volodymyr zelenskíy", "Zelensky", "ZELENSKYY"])
+def test_person_add_refuses_an_alias_that_names_another_person(editor_client, zelenskiy, alias):
+    response = editor_client.post(
+        reverse("admin:archive_person_add"), entity_form_data("Oleksandr Zelenskyi", aliases=[alias])
+    )
+
+    assert response.status_code == 200
+    assert "“Volodymyr Zelenskiy”" in all_errors(response)
+    assert Person.objects.count() == 1
+    assert Alias.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_person_change_refuses_an_alias_that_names_another_person(editor_client, zelenskiy):
+    poroshenko = make_person("Petro Poroshenko")
+
+    response = editor_client.post(
+        reverse("admin:archive_person_change", args=[poroshenko.pk]),
+        entity_form_data("Petro Poroshenko", aliases=["Zelensky"]),
+    )
+
+    assert response.status_code == 200
+    assert "“Volodymyr Zelenskiy”" in all_errors(response)
+    assert not poroshenko.aliases.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("alias", ["Petro Poroshenko", "PETRO POROSHENKO", "Petro Poróshenko"])
+def test_person_add_refuses_an_alias_equal_to_its_own_name(editor_client, alias):
+    response = editor_client.post(
+        reverse("admin:archive_person_add"), entity_form_data("Petro Poroshenko", aliases=[alias])
+    )
+
+    assert response.status_code == 200
+    assert "same as the name" in all_errors(response)
+    assert not Person.objects.exists()
+    assert not Alias.objects.exists()
+
+
+@pytest.mark.django_db
+def test_person_change_refuses_an_alias_equal_to_the_new_name_it_is_given(editor_client):
+    person = make_person("Petro Poroshenko")
+
+    response = editor_client.post(
+        reverse("admin:archive_person_change", args=[person.pk]),
+        entity_form_data("Petro O. Poroshenko", aliases=["Petro O. Poroshenko"]),
+    )
+
+    assert response.status_code == 200
+    assert "same as the name" in all_errors(response)
+    person.refresh_from_db()
+    assert person.name == "Petro Poroshenko"
+    assert not person.aliases.exists()
+
+
+@pytest.mark.django_db
+def test_person_change_accepts_the_old_name_as_an_alias_when_renaming(editor_client):
+    person = make_person("Petro Poroshenko")
+
+    response = editor_client.post(
+        reverse("admin:archive_person_change", args=[person.pk]),
+        entity_form_data("Petro O. Poroshenko", aliases=["Petro Poroshenko"]),
+    )
+
+    assert response.status_code == 302, all_errors(response)
+    person.refresh_from_db()
+    assert person.name == "Petro O. Poroshenko"
+    assert person.alias_names == ["Petro Poroshenko"]
+
+
+@pytest.mark.django_db
+def test_person_add_refuses_the_same_alias_twice(editor_client):
+    response = editor_client.post(
+        reverse("admin:archive_person_add"),
+        entity_form_data("Volodymyr Zelenskiy", aliases=["Zelensky", "ZELENSKY"]),
+    )
+
+    assert response.status_code == 200
+    assert "same as the name or another alias" in all_errors(response)
+    assert not Person.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["???", "—", "  ...  "])
+def test_person_add_refuses_a_name_without_letters(editor_client, name):
+    response = editor_client.post(reverse("admin:archive_person_add"), entity_form_data(name))
+
+    assert response.status_code == 200
+    assert "name" in response.context["adminform"].form.errors
+    assert not Person.objects.exists()
+
+
+@pytest.mark.django_db
+def test_person_add_refuses_an_alias_without_letters(editor_client):
+    response = editor_client.post(
+        reverse("admin:archive_person_add"), entity_form_data("Volodymyr Zelenskiy", aliases=["???"])
+    )
+
+    assert response.status_code == 200
+    assert "no letters or digits" in all_errors(response)
+    assert not Person.objects.exists()
+
+
+@pytest.mark.django_db
+def test_person_add_saves_person_with_new_aliases(editor_client, kyiv):
+    # "Kiev" names a place; people are a separate namespace, so a person may use it.
+    response = editor_client.post(
+        reverse("admin:archive_person_add"),
+        entity_form_data("Vitali Klitschko", aliases=["Vitaliy Klychko", "Kiev"], role="Mayor of Kyiv"),
+    )
+
+    assert response.status_code == 302, all_errors(response)
+    person = Person.objects.get()
+    assert (person.name, person.role, person.slug) == ("Vitali Klitschko", "Mayor of Kyiv", "vitali-klitschko")
+    assert sorted(person.alias_names) == ["Kiev", "Vitaliy Klychko"]
+    person_aliases = Alias.objects.filter(content_type=ContentType.objects.get_for_model(Person))
+    assert set(person_aliases.values_list("key", flat=True)) == {"kiev", "vitaliy klychko"}
+
+
+@pytest.mark.django_db
+def test_person_change_keeps_its_own_name_and_aliases_without_conflict(editor_client, zelenskiy):
+    aliases = list(zelenskiy.aliases.all())
+
+    response = editor_client.post(
+        reverse("admin:archive_person_change", args=[zelenskiy.pk]),
+        entity_form_data("Volodymyr Zelenskiy", slug=zelenskiy.slug, role="President", existing_aliases=aliases),
+    )
+
+    assert response.status_code == 302, all_errors(response)
+    zelenskiy.refresh_from_db()
+    assert zelenskiy.role == "President"
+    assert sorted(zelenskiy.alias_names) == ["Zelensky", "Zelenskyy"]
+
+
+# ---------------------------------------------------------------- 5. entity admins
+
+
+@pytest.mark.django_db
+def test_person_changelist_shows_article_count_counting_links_only(editor_client, zelenskiy):
+    # Three spellings and two articles: the count is of articles, not of alias rows.
+    with_aliases = zelenskiy
+    Alias.objects.create(entity=with_aliases, name="Ze")
+    unlinked = make_person("Petro Poroshenko", aliases=["Poroshenko"])
+    make_article(people=[with_aliases])
+    make_article(people=[with_aliases], places=[make_place()])
+    make_draft()
+
+    response = editor_client.get(reverse("admin:archive_person_changelist"))
+
+    assert response.status_code == 200
+    counts = {person.pk: person.article_count for person in response.context["cl"].result_list}
+    assert counts == {with_aliases.pk: 2, unlinked.pk: 0}
+    page = response.content.decode()
+    row = re.search(rf"<tr>.*?/admin/archive/person/{with_aliases.pk}/change/.*?</tr>", page, re.DOTALL).group(0)
+    assert '<td class="field-article_count">2</td>' in row
+    row = re.search(rf"<tr>.*?/admin/archive/person/{unlinked.pk}/change/.*?</tr>", page, re.DOTALL).group(0)
+    assert '<td class="field-article_count">0</td>' in row
+
+
+@pytest.mark.django_db
+def test_person_changelist_sorts_by_article_count(editor_client):
+    busy = make_person("Zoe Busy")
+    idle = make_person("Adam Idle")
+    quiet = make_person("Mark Quiet")
+    for _ in range(3):
+        make_article(people=[busy])
+    make_article(people=[quiet])
+
+    response = editor_client.get(reverse("admin:archive_person_changelist"), {"o": "-3"})
+
+    assert changelist_ids(response) == [busy.pk, quiet.pk, idle.pk]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("term", ["Zelensky", "zelenskyy", "ZELENSKYY"])
+def test_person_changelist_search_by_alias_finds_the_person(editor_client, zelenskiy, term):
+    make_person("Petro Poroshenko", aliases=["Poroshenko"])
+
+    response = editor_client.get(reverse("admin:archive_person_changelist"), {"q": term})
+
+    assert changelist_ids(response) == [zelenskiy.pk]
+    assert "Volodymyr Zelenskiy" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_place_change_form_saves_parent_and_coordinates(editor_client, kyiv):
+    ukraine = make_place("Ukraine", kind=Place.Kind.COUNTRY)
+    aliases = list(kyiv.aliases.all())
+
+    response = editor_client.post(
+        reverse("admin:archive_place_change", args=[kyiv.pk]),
+        entity_form_data(
+            "Kyiv",
+            slug=kyiv.slug,
+            kind=Place.Kind.CITY,
+            parent=str(ukraine.pk),
+            latitude="50.45010",
+            longitude="30.52340",
+            existing_aliases=aliases,
+        ),
+    )
+
+    assert response.status_code == 302, all_errors(response)
+    kyiv.refresh_from_db()
+    assert kyiv.parent == ukraine
+    assert (kyiv.latitude, kyiv.longitude) == (Decimal("50.45010"), Decimal("30.52340"))
+    assert kyiv.alias_names == ["Kiev"]
+
+
+@pytest.mark.django_db
+def test_place_change_form_refuses_a_latitude_out_of_range(editor_client, kyiv):
+    response = editor_client.post(
+        reverse("admin:archive_place_change", args=[kyiv.pk]),
+        entity_form_data(
+            "Kyiv",
+            slug=kyiv.slug,
+            kind=Place.Kind.CITY,
+            parent="",
+            latitude="95",
+            longitude="30.5",
+            existing_aliases=list(kyiv.aliases.all()),
+        ),
+    )
+
+    assert response.status_code == 200
+    assert "place_latitude_range" in all_errors(response)
+    kyiv.refresh_from_db()
+    assert kyiv.latitude is None
+
+
+@pytest.mark.django_db
+def test_place_change_form_refuses_a_place_inside_its_own_child(editor_client):
+    ukraine = make_place("Ukraine", kind=Place.Kind.COUNTRY)
+    kyiv = make_place("Kyiv", parent=ukraine)
+
+    response = editor_client.post(
+        reverse("admin:archive_place_change", args=[ukraine.pk]),
+        entity_form_data(
+            "Ukraine", slug=ukraine.slug, kind=Place.Kind.COUNTRY, parent=str(kyiv.pk), latitude="", longitude=""
+        ),
+    )
+
+    assert response.status_code == 200
+    assert "cannot lie inside itself" in all_errors(response)
+    ukraine.refresh_from_db()
+    assert ukraine.parent is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("posted", "stored"), [("", None), ("0", 0), ("12", 12)])
+def test_incident_add_saves_killed_empty_as_unknown_and_zero_as_zero(editor_client, posted, stored):
+    response = editor_client.post(
+        reverse("admin:archive_incident_add"),
+        entity_form_data(
+            "Missile strike on Okhmatdyt hospital",
+            date="2024-07-08",
+            end_date="",
+            date_precision=Incident.Precision.DAY,
+            incident_type=Incident.Type.SHELLING_MISSILE,
+            place="",
+            killed=posted,
+            injured="",
+            summary="",
+        ),
+    )
+
+    assert response.status_code == 302, all_errors(response)
+    incident = Incident.objects.get()
+    assert incident.killed == stored
+    assert incident.injured is None
+    assert incident.date == datetime.date(2024, 7, 8)
+
+
+# ---------------------------------------------------------------- 6. article changelist
+
+
+@pytest.fixture
+def one_article_per_visibility(db):
+    return {
+        "live": make_article(headline="Live article"),
+        "scheduled": make_scheduled(headline="Scheduled article"),
+        "draft": make_draft(headline="Draft article"),
+        "review": make_article(headline="Review article", status=Article.Status.REVIEW, published_at=None),
+        "withdrawn": make_withdrawn(headline="Withdrawn article"),
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("visibility", ["live", "scheduled", "draft", "review", "withdrawn"])
+def test_article_changelist_visibility_filter_returns_only_that_visibility(
+    editor_client, one_article_per_visibility, visibility
+):
+    response = editor_client.get(reverse("admin:archive_article_changelist"), {"visibility": visibility})
+
+    assert response.status_code == 200
+    assert changelist_ids(response) == [one_article_per_visibility[visibility].pk]
+
+
+@pytest.mark.django_db
+def test_article_changelist_without_filter_lists_every_article(editor_client, one_article_per_visibility):
+    response = editor_client.get(reverse("admin:archive_article_changelist"))
+
+    assert set(changelist_ids(response)) == {article.pk for article in one_article_per_visibility.values()}
+
+
+@pytest.mark.django_db
+def test_article_changelist_labels_scheduled_articles(editor_client, one_article_per_visibility):
+    page = editor_client.get(reverse("admin:archive_article_changelist")).content.decode()
+
+    assert '<td class="field-status_label">Scheduled</td>' in page
+    assert '<td class="field-status_label">Published</td>' in page
+    assert '<td class="field-status_label">In review</td>' in page
+
+
+def run_action(client, action, articles):
+    return client.post(
+        reverse("admin:archive_article_changelist"),
+        {"action": action, "_selected_action": [str(article.pk) for article in articles], "index": "0"},
+    )
+
+
+@pytest.mark.django_db
+def test_publish_action_publishes_drafts_now(editor_client):
+    drafts = [make_draft(), make_draft()]
+    untouched = make_draft()
+    before = timezone.now()
+
+    response = run_action(editor_client, "publish", drafts)
+
+    assert response.status_code == 302
+    for draft in drafts:
+        draft.refresh_from_db()
+        assert draft.status == Article.Status.PUBLISHED
+        assert before <= draft.published_at <= timezone.now()
+        assert draft.first_published_at == draft.published_at
+    untouched.refresh_from_db()
+    assert (untouched.status, untouched.published_at) == (Article.Status.DRAFT, None)
+    assert set(Article.objects.published().values_list("pk", flat=True)) == {draft.pk for draft in drafts}
+
+
+@pytest.mark.django_db
+def test_publish_action_leaves_scheduled_articles_at_their_time(editor_client):
+    scheduled = make_scheduled()
+    publish_time = scheduled.published_at
+
+    run_action(editor_client, "publish", [scheduled])
+
+    scheduled.refresh_from_db()
+    assert (scheduled.status, scheduled.published_at) == (Article.Status.PUBLISHED, publish_time)
+
+
+@pytest.mark.django_db
+def test_unpublish_action_returns_published_articles_to_draft(editor_client):
+    live, scheduled = make_article(), make_scheduled()
+    withdrawn = make_withdrawn()
+
+    response = run_action(editor_client, "unpublish", [live, scheduled, withdrawn])
+
+    assert response.status_code == 302
+    for article in (live, scheduled):
+        article.refresh_from_db()
+        assert article.status == Article.Status.DRAFT
+    withdrawn.refresh_from_db()
+    assert withdrawn.status == Article.Status.WITHDRAWN
+    assert not Article.objects.published().exists()
+
+
+def make_changelist_articles(count):
+    makers = [make_article, make_scheduled, make_draft, make_withdrawn]
+    for number in range(count):
+        makers[number % len(makers)](publication=f"Outlet {number % 3}")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [5, 40])
+def test_article_changelist_query_count_does_not_depend_on_number_of_rows(
+    editor_client, django_assert_max_num_queries, count
+):
+    make_changelist_articles(count)
+
+    with django_assert_max_num_queries(ARTICLE_CHANGELIST_MAX_QUERIES):
+        response = editor_client.get(reverse("admin:archive_article_changelist"))
+
+    assert len(changelist_ids(response)) == count
+
+
+@pytest.mark.django_db
+def test_article_changelist_runs_the_same_queries_for_5_and_40_rows(editor_client):
+    make_changelist_articles(5)
+    with CaptureQueriesContext(connection) as five:
+        editor_client.get(reverse("admin:archive_article_changelist"))
+    make_changelist_articles(35)
+    with CaptureQueriesContext(connection) as forty:
+        response = editor_client.get(reverse("admin:archive_article_changelist"))
+
+    assert len(changelist_ids(response)) == 40
+    assert len(forty) == len(five)
+
+
+@pytest.mark.django_db
+def test_article_changelist_search_finds_by_headline(editor_client):
+    wanted = make_article(headline="Drone strike hits Kyiv apartment block")
+    make_article(headline="Parliament passes budget")
+
+    response = editor_client.get(reverse("admin:archive_article_changelist"), {"q": "apartment"})
+
+    assert changelist_ids(response) == [wanted.pk]
+
+
+# ---------------------------------------------------------------- 7. every kind has an admin
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind_key", list(ENTITY_KINDS))
+def test_every_entity_kind_has_an_admin_with_add_page_and_changelist(editor_client, kind_key):
+    kind = ENTITY_KINDS[kind_key]
+    assert admin.site.is_registered(kind.model)
+
+    add = editor_client.get(reverse(f"admin:{kind.model._meta.app_label}_{kind_key}_add"))
+    changelist = editor_client.get(reverse(f"admin:{kind.model._meta.app_label}_{kind_key}_changelist"))
+
+    assert add.status_code == 200
+    assert [inline.formset.prefix for inline in add.context["inline_admin_formsets"]] == [ALIASES]
+    assert changelist.status_code == 200
+
+
+@pytest.mark.django_db
+def test_admin_index_links_to_every_entity_kind(editor_client):
+    page = editor_client.get(reverse("admin:index")).content.decode()
+
+    assert len(ENTITY_KINDS) == 4
+    for kind in ENTITY_KINDS.values():
+        assert f'href="{reverse(f"admin:archive_{kind.key}_changelist")}"' in page
+        assert f'href="{reverse(f"admin:archive_{kind.key}_add")}"' in page
+
+
+# ---------------------------------------------------------------- 8. adding a person from the article form
+
+
+@pytest.mark.django_db
+def test_person_popup_add_form_opens_from_article_form(editor_client):
+    response = editor_client.get(reverse("admin:archive_person_add"), {"_popup": "1", "_to_field": "id"})
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert '<input type="hidden" name="_popup" value="1">' in page
+    assert '<input type="hidden" name="_to_field" value="id">' in page
+
+
+@pytest.mark.django_db
+def test_person_popup_add_creates_person_and_returns_popup_response(editor_client):
+    data = entity_form_data("Andriy Yermak", aliases=["Yermak"], role="Head of the Presidential Office")
+    data.update({"_popup": "1", "_to_field": "id", "_save": "Save"})
+
+    response = editor_client.post(f"{reverse('admin:archive_person_add')}?_popup=1&_to_field=id", data)
+
+    assert response.status_code == 200
+    assert "popup_response" in response.content.decode()
+    person = Person.objects.get()
+    assert person.alias_names == ["Yermak"]
+    assert popup_response_data(response) == {"value": str(person.pk), "obj": "Andriy Yermak"}
+
+
+@pytest.mark.django_db
+def test_person_popup_add_with_a_taken_name_shows_the_form_again(editor_client, zelenskiy):
+    data = entity_form_data("Zelensky")
+    data.update({"_popup": "1", "_to_field": "id", "_save": "Save"})
+
+    response = editor_client.post(f"{reverse('admin:archive_person_add')}?_popup=1&_to_field=id", data)
+
+    assert response.status_code == 200
+    assert "popup_response" not in response.content.decode()
+    assert "“Volodymyr Zelenskiy”" in all_errors(response)
+    assert Person.objects.count() == 1

@@ -1,0 +1,94 @@
+import datetime
+import io
+from collections import Counter
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from archive.exporters import export_lines
+from archive.models import ENTITY_KINDS, Alias, Article, Incident, Place
+from archive.text import name_key
+from tests.helpers import make_article
+
+pytestmark = pytest.mark.django_db
+END = datetime.date(2025, 6, 30)
+
+
+def generate(articles=300, seed=7):
+    out = io.StringIO()
+    call_command("generate_demo", articles=articles, seed=seed, end_date=END, stdout=out)
+    return out.getvalue()
+
+
+def empty_archive():
+    Article.objects.all().delete()
+    for kind in ENTITY_KINDS.values():
+        kind.model.objects.all().delete()
+    Alias.objects.all().delete()
+
+
+def test_generates_the_requested_number_of_articles_and_reports_its_speed():
+    output = generate(articles=300)
+    assert Article.objects.count() == 300
+    assert "Generated 300 articles" in output and "articles/s" in output
+
+
+def test_the_same_seed_gives_the_same_archive_and_another_seed_does_not():
+    generate(seed=11)
+    first = list(export_lines())
+    empty_archive()
+    generate(seed=11)
+    assert list(export_lines()) == first
+    empty_archive()
+    generate(seed=12)
+    assert list(export_lines()) != first
+
+
+def test_refuses_to_fill_an_archive_that_has_content():
+    make_article()
+    with pytest.raises(CommandError, match="empty archive"):
+        generate()
+    assert Article.objects.count() == 1
+
+
+def test_popularity_is_skewed_with_a_long_tail():
+    generate(articles=600)
+    place_links = Counter(Place.entity_kind.link_model.objects.values_list("tag__name", flat=True))
+    (top, top_count), *_ = place_links.most_common(1)
+    assert top == "Ukraine"
+    assert 0.2 <= top_count / 600 <= 0.45
+    typical = sorted(place_links.values())[len(place_links) // 2]
+    assert top_count >= 20 * typical
+
+
+def test_every_article_names_each_entity_it_is_linked_to():
+    generate(articles=200)
+    names = {}
+    for kind in ENTITY_KINDS.values():
+        for entity in kind.model.objects.prefetch_related("aliases"):
+            names[(kind.key, entity.pk)] = [entity.name, *entity.alias_names]
+    articles = Article.objects.prefetch_related(*(kind.article_field for kind in ENTITY_KINDS.values()))
+    for article in articles:
+        text = f" {name_key(' '.join([article.headline, article.standfirst, article.body]))} "
+        for kind in ENTITY_KINDS.values():
+            for entity in getattr(article, kind.article_field).all():
+                spellings = names[(kind.key, entity.pk)]
+                assert any(f" {name_key(spelling)} " in text for spelling in spellings), (article.pk, spellings)
+
+
+def test_generated_entities_have_aliases_a_hierarchy_and_incident_facts():
+    generate(articles=300)
+    assert Alias.objects.exists()
+    kursk = Place.objects.get(name="Kursk")
+    assert [place.name for place in kursk.ancestors()] == ["Kursk region", "Russia"]
+    assert not Incident.objects.filter(place__isnull=True).exists()
+    assert Incident.objects.filter(killed__isnull=True).exists()
+    assert Incident.objects.filter(killed__gt=0).exists()
+
+
+def test_some_generated_articles_are_not_public():
+    generate(articles=600)
+    statuses = set(Article.objects.values_list("status", flat=True))
+    assert {"published", "draft"} <= statuses
+    assert Article.objects.published().count() < 600
