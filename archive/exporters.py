@@ -122,7 +122,7 @@ def export_lines(queryset=None):
     """Yield the archive as JSON Lines strings (without newlines)."""
     catalogue = EntityCatalogue()
     for kind in ENTITY_KINDS.values():
-        unlinked = kind.model.objects.filter(links__isnull=True).order_by("pk").values_list("pk", flat=True)
+        unlinked = kind.model.objects.filter(links__isnull=True).order_by("slug").values_list("pk", flat=True)
         pks = list(unlinked)
         for start in range(0, len(pks), CHUNK_SIZE):
             batch = pks[start : start + CHUNK_SIZE]

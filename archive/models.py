@@ -92,12 +92,9 @@ class Article(models.Model):
         return self.headline
 
     def save(self, *args, **kwargs):
-        self.headline = squash_spaces(self.headline)
+        self.fill_in()
         if not self.slug:
             self.slug = unique_slug(Article.objects.all(), self.headline, max_length=120, fallback="article")
-        if self.status == self.Status.PUBLISHED:
-            self.published_at = self.published_at or timezone.now()
-            self.first_published_at = self.first_published_at or self.published_at
         if not self._state.adding:
             self.version += 1
         self.updated_at = timezone.now()
@@ -113,6 +110,13 @@ class Article(models.Model):
         # with the time left empty means "now", so fill it in here too.
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+
+    def fill_in(self):
+        """What every write fills in, including bulk imports that skip save()."""
+        self.headline = squash_spaces(self.headline)
+        if self.status == self.Status.PUBLISHED:
+            self.published_at = self.published_at or timezone.now()
+            self.first_published_at = self.first_published_at or self.published_at
 
     @property
     def is_public(self):

@@ -58,20 +58,16 @@ def slug_base(text, max_length):
     return slug.strip("-")
 
 
-def unique_slug(queryset, text, *, max_length, fallback, exclude_pk=None):
-    """A slug for `text` that no row of `queryset` uses yet.
+def unique_slug(queryset, text, *, max_length, fallback, exclude_pk=None, taken=()):
+    """A slug for `text` that no row of `queryset` uses yet, nor any slug in `taken`.
 
     Each candidate is an indexed equality check; after a few taken numbers a
     short hash keeps the loop bounded however popular a headline is.
     """
     base = slug_base(text, max_length - 9) or fallback
     others = queryset.exclude(pk=exclude_pk) if exclude_pk else queryset
-    candidates = [base] + [f"{base}-{n}" for n in range(2, 7)]
-    for candidate in candidates:
-        if not others.filter(slug=candidate).exists():
-            return candidate
-    for n in itertools.count():
-        digest = hashlib.blake2s(f"{text}/{n}".encode(), digest_size=4).hexdigest()
-        candidate = f"{base}-{digest}"
-        if not others.filter(slug=candidate).exists():
+    numbered = (f"{base}-{n}" for n in range(2, 7))
+    hashed = (f"{base}-{hashlib.blake2s(f'{text}/{n}'.encode(), digest_size=4).hexdigest()}" for n in itertools.count())
+    for candidate in itertools.chain([base], numbered, hashed):
+        if candidate not in taken and not others.filter(slug=candidate).exists():
             return candidate

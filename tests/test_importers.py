@@ -471,8 +471,37 @@ def test_jsonl_file_with_invalid_json_on_line_3_writes_none_of_its_lines(tmp_pat
         ({"body": "A body without a headline."}, "the article has no headline"),
         ({"headline": "Archived", "status": "archived"}, "status: Value 'archived' is not a valid choice."),
         ({"headline": "Bad source", "sources": [{"url": "www.reuters.com/a"}]}, "url: Enter a valid URL."),
+        ({"headline": "Nul\u0000byte"}, "headline: contains a NUL character"),
+        ({"headline": "Long " * 100}, "headline: Ensure this value has at most 300 characters"),
+        ({"headline": "Bad time", "published_at": "2024-13-45T25:00:00"}, "published_at: “2024-13-45T25:00:00” is not"),
+        ({"headline": "Not a time", "created_at": "yesterday"}, "created_at: “yesterday” is not a date and time"),
+        (
+            {
+                "headline": "Huge toll",
+                "entities": {"incidents": [{"name": "X", "date": "2024-01-01", "killed": 10**20}]},
+            },
+            "killed: Ensure this value is less than or equal to",
+        ),
+        (
+            {"headline": "Bad date", "entities": {"incidents": [{"name": "X", "date": "2024-02-30"}]}},
+            "date: “2024-02-30” value has the correct format (YYYY-MM-DD) but it is an invalid date.",
+        ),
+        ("[1, 2, 3]", "each line must be a JSON object"),
     ],
-    ids=["unknown-linked-kind", "unknown-entity-line-kind", "no-headline", "invalid-status", "bad-source-url"],
+    ids=[
+        "unknown-linked-kind",
+        "unknown-entity-line-kind",
+        "no-headline",
+        "invalid-status",
+        "bad-source-url",
+        "nul-byte",
+        "headline-too-long",
+        "impossible-time",
+        "not-a-time",
+        "casualties-out-of-range",
+        "impossible-date",
+        "not-an-object",
+    ],
 )
 @pytest.mark.django_db
 def test_bad_jsonl_record_is_refused_with_its_line_and_nothing_is_written(tmp_path, bad_record, message):
@@ -480,7 +509,8 @@ def test_bad_jsonl_record_is_refused_with_its_line_and_nothing_is_written(tmp_pa
 
     summary, errors = run_failing_import(path)
 
-    assert errors == f"Failed: {path}:3: {message}\n"
+    assert errors.startswith(f"Failed: {path}:3: {message}")
+    assert errors.count("\n") == 1
     assert summary == "Imported 0 new article(s), updated 0, 1 file(s) failed."
     assert nothing_written()
 
@@ -535,3 +565,81 @@ def test_linking_an_existing_person_by_another_spelling_keeps_their_name_and_ali
         ["Zelensky"],
         "President of Ukraine",
     )
+
+
+# ---------------------------------------------------------------- batches
+
+
+def numbered_records(count, **extra):
+    return [
+        {
+            "headline": f"Report number {number}",
+            "slug": f"report-{number}",
+            "entities": {
+                "people": [{"name": f"Person {number % 7}", "aliases": [f"P. {number % 7}"]}],
+                "places": [{"name": f"Town {number % 11}", "kind": "town", "parent": RUSSIA}],
+            },
+            **extra,
+        }
+        for number in range(count)
+    ]
+
+
+@pytest.mark.django_db
+def test_a_file_longer_than_a_batch_imports_every_article_and_link(tmp_path):
+    path = write(tmp_path / "export.jsonl", jsonl(*numbered_records(1200)))
+
+    output = run_import(path)
+
+    assert "Imported 1200 new article(s), updated 0, 0 file(s) failed." in output
+    assert Article.objects.count() == 1200
+    assert Person.objects.count() == 7 and Place.objects.count() == 12
+    assert Person.entity_kind.link_model.objects.count() == 1200
+    assert Alias.objects.count() == 7
+    assert Place.objects.get(name="Town 3").parent.name == "Russia"
+
+
+@pytest.mark.django_db
+def test_an_article_twice_in_one_file_is_created_then_updated(tmp_path):
+    first, second = {"headline": "First version", "slug": "story"}, {"headline": "Second version", "slug": "story"}
+    path = write(tmp_path / "export.jsonl", jsonl(first, second))
+
+    output = run_import(path)
+
+    assert "Imported 1 new article(s), updated 1" in output
+    assert only_article().headline == "Second version"
+
+
+@pytest.mark.django_db
+def test_a_record_the_database_refuses_is_reported_with_its_own_line(tmp_path):
+    records = numbered_records(30)
+    records[17]["entities"]["places"] = [{"name": "Off the map", "latitude": "95.0", "longitude": "10.0"}]
+    path = write(tmp_path / "export.jsonl", jsonl(*records))
+
+    summary, errors = run_failing_import(path)
+
+    assert errors.startswith(f"Failed: {path}:18: the database refused it")
+    assert nothing_written()
+
+
+@pytest.mark.django_db
+def test_import_runs_a_few_queries_per_batch_not_per_article(tmp_path, django_assert_max_num_queries):
+    path = write(tmp_path / "export.jsonl", jsonl(*numbered_records(400)))
+
+    with django_assert_max_num_queries(60):
+        run_import(path)
+
+    assert Article.objects.count() == 400
+
+
+@pytest.mark.django_db
+def test_reimporting_an_export_in_batches_changes_nothing_and_updates_every_article(tmp_path):
+    path = write(tmp_path / "export.jsonl", jsonl(*numbered_records(700)))
+    run_import(path)
+    links = set(Person.entity_kind.link_model.objects.values_list("content_object_id", "tag_id"))
+
+    output = run_import(path)
+
+    assert "Imported 0 new article(s), updated 700" in output
+    assert set(Person.entity_kind.link_model.objects.values_list("content_object_id", "tag_id")) == links
+    assert Person.objects.count() == 7 and Alias.objects.count() == 7

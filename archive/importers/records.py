@@ -1,0 +1,28 @@
+"""What the readers hand to the writer: parsed records, and the problems that stop a file."""
+
+from dataclasses import dataclass
+
+
+class ImportProblem(Exception):
+    def __init__(self, message, line=None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+@dataclass
+class ArticleRecord:
+    """One article read from a file, before it touches the database."""
+
+    fields: dict
+    sources: list | None = None  # None: leave the article's sources alone
+    entities: dict | None = None  # article_field -> [entity dict]; None: leave links alone
+    import_key: str | None = None
+    line: int = 1
+
+
+@dataclass
+class EntityRecord:
+    kind: str
+    data: dict
+    line: int = 1

@@ -1,0 +1,311 @@
+"""Write parsed records to the database, a batch at a time.
+
+A batch of articles costs a few dozen queries whatever its size: entities are
+looked up and created per kind, articles, sources and links in bulk. Entity
+matching follows one rule: the same address (slug) means the same record, and
+the record is the truth; the same spelling (name or alias, ignoring case and
+diacritics) means a known entity, linked as it is.
+"""
+
+import json
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+
+from ..exporters import entity_data_fields, is_entity_reference
+from ..models import ENTITY_KINDS, Alias, Article, SourceLink, check_names_are_free
+from ..text import name_key, slug_base, unique_slug
+from .records import ArticleRecord, EntityRecord, ImportProblem
+
+ARTICLE_SLUG_LENGTH = Article._meta.get_field("slug").max_length
+ARTICLE_COLUMNS = [field.name for field in Article._meta.concrete_fields if not field.primary_key]
+ENTITY_SLUG_LENGTH = 200
+KIND_BY_FIELD = {kind.article_field: kind for kind in ENTITY_KINDS.values()}
+
+
+def data_key(model, data):
+    return model, getattr(data, "key", None) or json.dumps(data, sort_keys=True, default=str)
+
+
+def references(model):
+    return [field for field in entity_data_fields(model) if is_entity_reference(field)]
+
+
+class Writer:
+    """One per import run; remembers the entities it has resolved."""
+
+    def __init__(self, *, status=None, publication=None):
+        self.status = status
+        self.publication = publication
+        self.entities = {}  # data_key -> entity
+
+    def forget(self):
+        """Drop what was learnt: after a rollback, entities may no longer exist."""
+        self.entities.clear()
+
+    def write(self, records):
+        """Write one batch; returns (articles created, articles updated)."""
+        wanted = []
+        for record in records:
+            if isinstance(record, EntityRecord):
+                wanted.append((ENTITY_KINDS[record.kind].model, record.data, record.line))
+            else:
+                for article_field, items in (record.entities or {}).items():
+                    model = KIND_BY_FIELD[article_field].model
+                    wanted.extend((model, item, record.line) for item in items)
+        self.resolve_entities(wanted)
+        return self.write_articles([record for record in records if isinstance(record, ArticleRecord)])
+
+    # ------------------------------------------------------------ entities
+
+    def resolve_entities(self, wanted):
+        pending = {}
+
+        def collect(model, data, line):
+            key = data_key(model, data)
+            if key in self.entities or key in pending:
+                return
+            pending[key] = (model, data, line)
+            for field in references(model):
+                if data.get(field.name) is not None:
+                    collect(field.related_model, data[field.name], line)
+
+        for model, data, line in wanted:
+            collect(model, data, line)
+        # Entities that others refer to (a place's parent) are resolved first.
+        while pending:
+            ready = {
+                key: item
+                for key, item in pending.items()
+                if all(
+                    item[1].get(field.name) is None
+                    or data_key(field.related_model, item[1][field.name]) in self.entities
+                    for field in references(item[0])
+                )
+            }
+            by_model = {}
+            for key, (model, data, line) in ready.items():
+                by_model.setdefault(model, []).append((key, data, line))
+                del pending[key]
+            for model, group in by_model.items():
+                self.resolve_group(model, group)
+
+    def resolve_group(self, model, group):
+        content_type = ContentType.objects.get_for_model(model)
+        prepared = []
+        for key, data, line in group:
+            values = dict(data)
+            aliases = values.pop("aliases", None)
+            for field in references(model):
+                if values.get(field.name) is not None:
+                    values[field.name] = self.entities[data_key(field.related_model, values[field.name])]
+            prepared.append((key, values, aliases, line))
+
+        slugs = {values["slug"] for _, values, _, _ in prepared if values.get("slug")}
+        by_slug = {entity.slug: entity for entity in model.objects.filter(slug__in=slugs).prefetch_related("aliases")}
+        keys = set()
+        for _, values, aliases, _ in prepared:
+            keys.add(name_key(values["name"]))
+            keys.update(name_key(alias) for alias in aliases or [])
+        by_spelling = {entity.name_key: entity for entity in model.objects.filter(name_key__in=keys)}
+        alias_owners = dict(
+            Alias.objects.filter(content_type=content_type, key__in=keys).values_list("key", "object_id")
+        )
+        owners = model.objects.in_bulk(set(alias_owners.values()))
+        for alias_key, owner_pk in alias_owners.items():
+            by_spelling.setdefault(alias_key, owners[owner_pk])
+
+        created = {}  # name or alias key -> entity created in this group
+        fresh, new_aliases = [], {}  # new entities; id(entity) -> {alias key: alias}
+        for key, values, aliases, line in prepared:
+            own_key = name_key(values["name"])
+            entity = by_slug.get(values.get("slug"))
+            if entity is not None:
+                self.update_entity(entity, values, aliases, line)
+            elif (entity := by_spelling.get(own_key)) is not None:
+                self.learn_aliases(entity, aliases or [], line)
+            elif (entity := created.get(own_key)) is not None:
+                for alias in aliases or []:
+                    if name_key(alias) not in created and name_key(alias) != own_key:
+                        new_aliases[id(entity)][name_key(alias)] = alias
+                        created[name_key(alias)] = entity
+            else:
+                entity = model(**values)
+                entity.name_key = own_key
+                fresh.append(entity)
+                new_aliases[id(entity)] = {}
+                created[own_key] = entity
+                for alias in aliases or []:
+                    alias_key = name_key(alias)
+                    if not alias_key or alias_key == own_key:
+                        continue
+                    holder = by_spelling.get(alias_key) or created.get(alias_key)
+                    if holder is not None and holder is not entity:
+                        raise ImportProblem(
+                            f"the alias “{alias}” of “{values['name']}” is already used by the "
+                            f"{model._meta.verbose_name} “{holder.name}”",
+                            line,
+                        )
+                    new_aliases[id(entity)][alias_key] = alias
+                    created[alias_key] = entity
+            self.entities[key] = entity
+
+        self.assign_entity_slugs(model, fresh)
+        model.objects.bulk_create(fresh)
+        Alias.objects.bulk_create(
+            Alias(content_type=content_type, object_id=entity.pk, name=alias, key=alias_key)
+            for entity in fresh
+            for alias_key, alias in new_aliases[id(entity)].items()
+        )
+
+    @staticmethod
+    def assign_entity_slugs(model, entities):
+        """Slugs for new entities: the record's own if free, else one made from the name."""
+        wanted = [entity.slug or slug_base(entity.name, ENTITY_SLUG_LENGTH - 9) for entity in entities]
+        taken = set(model.objects.filter(slug__in=wanted).values_list("slug", flat=True))
+        for entity, slug in zip(entities, wanted, strict=True):
+            if not slug or slug in taken:
+                slug = unique_slug(
+                    model.objects.all(),
+                    entity.name,
+                    max_length=ENTITY_SLUG_LENGTH,
+                    fallback=model._meta.model_name,
+                    taken=taken,
+                )
+            entity.slug = slug
+            taken.add(slug)
+
+    def update_entity(self, entity, values, aliases, line):
+        """The same record again: take its values and spellings if they changed."""
+        changed = False
+        for name, value in values.items():
+            field = type(entity)._meta.get_field(name)
+            current = getattr(entity, field.attname)
+            if (value.pk if isinstance(value, models.Model) else value) != current:
+                setattr(entity, name, value)
+                changed = True
+        if changed:
+            if name_key(entity.name) != entity.name_key:
+                self.check_free(type(entity), [entity.name], entity.pk, line)
+            entity.save()
+        if aliases is not None:
+            current = {alias.key for alias in entity.aliases.all()}
+            wanted = {name_key(alias): alias for alias in aliases if name_key(alias) not in {"", entity.name_key}}
+            if set(wanted) != current:
+                entity.aliases.exclude(key__in=wanted).delete()
+                self.add_aliases(entity, [alias for key, alias in wanted.items() if key not in current], line)
+
+    def learn_aliases(self, entity, aliases, line):
+        known = {entity.name_key, *(alias.key for alias in entity.aliases.all())}
+        self.add_aliases(entity, [alias for alias in aliases if name_key(alias) not in known | {""}], line)
+
+    def add_aliases(self, entity, names, line):
+        unique = {name_key(name): name for name in names}
+        if unique:
+            self.check_free(type(entity), list(unique.values()), entity.pk, line)
+            for name in unique.values():
+                Alias(entity=entity, name=name).save()
+
+    @staticmethod
+    def check_free(model, names, exclude_pk, line):
+        try:
+            check_names_are_free(model, names, exclude_pk=exclude_pk)
+        except Exception as error:
+            messages = getattr(error, "messages", [str(error)])
+            raise ImportProblem(" ".join(messages), line) from None
+
+    # ------------------------------------------------------------ articles
+
+    def write_articles(self, records):
+        created, updated = self.save_articles(records)
+        self.write_sources(records, created, updated)
+        self.write_links(records, created, updated)
+        return len(created), len(updated)
+
+    def save_articles(self, records):
+        import_keys = {record.import_key for record in records if record.import_key}
+        slugs = {record.fields["slug"] for record in records if record.fields.get("slug")}
+        by_import_key = {article.import_key: article for article in Article.objects.filter(import_key__in=import_keys)}
+        by_slug = {article.slug: article for article in Article.objects.filter(slug__in=slugs)}
+        created, updated, used_slugs = {}, {}, set()
+        now = timezone.now()
+        for record in records:
+            article = by_import_key.get(record.import_key)
+            slug = record.fields.get("slug")
+            if article is None and slug in by_slug:
+                article = by_slug[slug]
+                if article.import_key and record.import_key and article.import_key != record.import_key:
+                    raise ImportProblem(f"the slug “{slug}” belongs to another imported article", record.line)
+            if article is None:
+                article = Article(import_key=record.import_key, created_at=now)
+                created[id(record)] = article
+            else:
+                article.import_key = article.import_key or record.import_key
+                article.version += 1
+                updated[id(record)] = article
+            for name, value in record.fields.items():
+                setattr(article, name, value)
+            if self.status:
+                article.status = self.status
+            if self.publication:
+                article.publication = self.publication
+            article.fill_in()
+            if "updated_at" not in record.fields:
+                article.updated_at = now
+            if not article.slug:
+                article.slug = self.free_article_slug(article.headline, used_slugs)
+            used_slugs.add(article.slug)
+        Article.objects.bulk_create(created.values())
+        if updated:
+            Article.objects.bulk_update(updated.values(), ARTICLE_COLUMNS, batch_size=200)
+        return created, updated
+
+    @staticmethod
+    def free_article_slug(headline, used):
+        return unique_slug(
+            Article.objects.all(), headline, max_length=ARTICLE_SLUG_LENGTH, fallback="article", taken=used
+        )
+
+    @staticmethod
+    def article_of(record, created, updated):
+        return created.get(id(record)) or updated[id(record)]
+
+    def write_sources(self, records, created, updated):
+        with_sources = [record for record in records if record.sources is not None]
+        replaced = [updated[id(record)].pk for record in with_sources if id(record) in updated]
+        if replaced:
+            SourceLink.objects.filter(article_id__in=replaced).delete()
+        SourceLink.objects.bulk_create(
+            SourceLink(article=self.article_of(record, created, updated), position=position, **source)
+            for record in with_sources
+            for position, source in enumerate(record.sources, start=1)
+        )
+
+    def write_links(self, records, created, updated):
+        for kind in ENTITY_KINDS.values():
+            wanted = {}
+            for record in records:
+                if record.entities is not None and kind.article_field in record.entities:
+                    article = self.article_of(record, created, updated)
+                    wanted[article.pk] = {
+                        self.entities[data_key(kind.model, item)].pk for item in record.entities[kind.article_field]
+                    }
+            if not wanted:
+                continue
+            existing_articles = [updated[id(record)].pk for record in records if id(record) in updated]
+            current = {}
+            stale = []
+            for link_pk, article_pk, entity_pk in kind.link_model.objects.filter(
+                content_object_id__in=[pk for pk in existing_articles if pk in wanted]
+            ).values_list("pk", "content_object_id", "tag_id"):
+                current.setdefault(article_pk, set()).add(entity_pk)
+                if entity_pk not in wanted[article_pk]:
+                    stale.append(link_pk)
+            if stale:
+                kind.link_model.objects.filter(pk__in=stale).delete()
+            kind.link_model.objects.bulk_create(
+                kind.link_model(content_object_id=article_pk, tag_id=entity_pk)
+                for article_pk, entity_pks in wanted.items()
+                for entity_pk in sorted(entity_pks - current.get(article_pk, set()))
+            )
