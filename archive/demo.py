@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import demo_data as data
-from .models import ENTITY_KINDS, Alias, Article, Incident, Organisation, Person, Place, SourceLink
+from .models import ENTITY_KINDS, Alias, ArchiveState, Article, Incident, Organisation, Person, Place, SourceLink
 from .text import name_key, slug_base
 
 BATCH_SIZE = 1000
@@ -342,6 +342,8 @@ class DemoArchive:
         killed, injured = incident.values["killed"], incident.values["injured"]
         if killed is None and injured is None:
             toll = "The number of casualties from the {name} was not yet known, {subject} said."
+        elif killed == 0 and injured == 0:
+            toll = "No casualties were reported from the {name}, {subject} said."
         elif killed is None:
             toll = "The {name} injured at least {injured} people, {subject} said, and the death toll was unclear."
         else:
@@ -396,6 +398,7 @@ def generate(*, articles, seed=1, end_date=None, progress=None):
             write_articles(demo, moments[start : start + BATCH_SIZE], slugs)
             if progress:
                 progress(len(moments[start : start + BATCH_SIZE]))
+        ArchiveState.touch()
     return demo
 
 
@@ -489,7 +492,11 @@ def write_articles(demo, moments, slugs):
     source_rows = []
     for article, linked, article_sources in zip(created, links, sources, strict=True):
         for draft in linked:
-            link_rows[draft.model].append(draft.model.entity_kind.link_model(content_object=article, tag_id=draft.pk))
+            link_rows[draft.model].append(
+                draft.model.entity_kind.link_model(
+                    content_object=article, tag_id=draft.pk, published_at=article.link_published_at
+                )
+            )
         for position, (publisher, url) in enumerate(article_sources, start=1):
             source_rows.append(
                 SourceLink(article=article, position=position, title=article.headline, url=url, publisher=publisher)

@@ -65,3 +65,15 @@ def make_organisation(name="Security Service of Ukraine", aliases=(), **fields):
 def make_incident(name="Capture of North Korean soldiers in Kursk region", aliases=(), **fields):
     fields.setdefault("date", datetime.date(2025, 1, 11))
     return with_aliases(Incident.objects.create(name=name, **fields), *aliases)
+
+
+def links_out_of_step():
+    """Entity links whose copy of the article's publication time is wrong (should be none)."""
+    from archive.models import ENTITY_KINDS
+
+    wrong = []
+    for kind in ENTITY_KINDS.values():
+        for link in kind.link_model.objects.select_related("content_object"):
+            if link.published_at != link.content_object.link_published_at:
+                wrong.append((kind.key, link.content_object_id, link.tag_id, link.published_at))
+    return wrong

@@ -1,15 +1,19 @@
 import datetime
+import io
+import json
 
 import pytest
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.urls import resolve
 from django.utils import timezone
 from taggit.managers import TaggableManager
 
-from archive.models import ENTITY_KINDS, Alias, Article, Incident, Person, Place
+from archive.models import ENTITY_KINDS, Alias, ArchiveState, Article, Incident, Person, Place, SlugRedirect
 from tests.helpers import (
+    links_out_of_step,
     make_article,
     make_draft,
     make_incident,
@@ -224,3 +228,90 @@ def test_entities_by_kind_lists_only_kinds_the_article_has():
     article = make_article(places=[kyiv], people=[zelenskiy])
     groups = {kind.key: entities for kind, entities in article.entities_by_kind()}
     assert groups == {"person": [zelenskiy], "place": [kyiv]}
+
+
+# ---------------------------------------------------------------- links keep up with their articles
+
+
+def test_links_follow_their_article_through_every_status():
+    place, person = make_place(), make_person()
+    article = make_draft(places=[place], people=[person])
+    assert not links_out_of_step()
+    for status, published_at in [
+        (Article.Status.PUBLISHED, None),
+        (Article.Status.PUBLISHED, timezone.now() + datetime.timedelta(days=3)),
+        (Article.Status.WITHDRAWN, None),
+        (Article.Status.REVIEW, None),
+    ]:
+        article.status = status
+        if published_at:
+            article.published_at = published_at
+        article.save()
+        assert not links_out_of_step(), status
+
+
+def test_links_added_later_copy_the_articles_time():
+    article = make_article()
+    draft = make_draft()
+    article.people.add(make_person())
+    draft.places.set([make_place()])
+    assert not links_out_of_step()
+    assert Person.entity_kind.link_model.objects.visible().count() == 1
+    assert Place.entity_kind.link_model.objects.visible().count() == 0
+
+
+def test_links_stay_in_step_through_import_and_generation(tmp_path):
+    call_command("generate_demo", articles=120, seed=2, stdout=io.StringIO())
+    assert not links_out_of_step()
+    export = tmp_path / "export.jsonl"
+    call_command("export_articles", output=str(export), stdout=io.StringIO())
+    lines = [json.loads(line) for line in export.read_text().splitlines()]
+    for line in lines:
+        if line["type"] == "article" and line["status"] == "published":
+            line["status"] = "withdrawn"
+    export.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    call_command("import_articles", str(export), stdout=io.StringIO())
+    assert not links_out_of_step()
+    assert not Place.entity_kind.link_model.objects.visible().exists()
+
+
+# ---------------------------------------------------------------- public entities and old addresses
+
+
+def test_an_entity_is_public_only_while_a_published_article_covers_it():
+    person = make_person()
+    assert not Person.objects.public().exists()
+    article = make_draft(people=[person])
+    assert not Person.objects.public().exists()
+    article.status = Article.Status.PUBLISHED
+    article.save()
+    assert list(Person.objects.public()) == [person]
+
+
+def test_a_renamed_entity_keeps_a_slug_an_editor_chose():
+    place = make_place("Kiev", slug="kyiv-city")
+    place.name = "Kyiv"
+    place.save()
+    assert place.slug == "kyiv-city"
+    assert not SlugRedirect.objects.exists()
+
+
+def test_every_change_marks_the_archive_as_changed():
+    changes = []
+
+    def mark():
+        changes.append(ArchiveState.current().changes)
+
+    article = make_article()
+    mark()
+    article.people.add(make_person())
+    mark()
+    article.people.clear()
+    mark()
+    place = make_place()
+    mark()
+    place.delete()
+    mark()
+    article.delete()
+    mark()
+    assert changes == sorted(set(changes)), changes

@@ -14,7 +14,7 @@ from django.db import models
 from django.utils import timezone
 
 from ..exporters import entity_data_fields, is_entity_reference
-from ..models import ENTITY_KINDS, Alias, Article, SourceLink, check_names_are_free
+from ..models import ENTITY_KINDS, Alias, ArchiveState, Article, SourceLink, check_names_are_free
 from ..text import name_key, slug_base, unique_slug
 from .records import ArticleRecord, EntityRecord, ImportProblem
 
@@ -221,6 +221,9 @@ class Writer:
         created, updated = self.save_articles(records)
         self.write_sources(records, created, updated)
         self.write_links(records, created, updated)
+        if updated:
+            Article.sync_links([article.pk for article in updated.values()])
+        ArchiveState.touch()
         return len(created), len(updated)
 
     def save_articles(self, records):
@@ -304,8 +307,9 @@ class Writer:
                     stale.append(link_pk)
             if stale:
                 kind.link_model.objects.filter(pk__in=stale).delete()
+            visible_from = {article.pk: article.link_published_at for article in [*created.values(), *updated.values()]}
             kind.link_model.objects.bulk_create(
-                kind.link_model(content_object_id=article_pk, tag_id=entity_pk)
+                kind.link_model(content_object_id=article_pk, tag_id=entity_pk, published_at=visible_from[article_pk])
                 for article_pk, entity_pks in wanted.items()
                 for entity_pk in sorted(entity_pks - current.get(article_pk, set()))
             )

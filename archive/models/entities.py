@@ -1,13 +1,12 @@
-"""The archive's data: articles, their sources, and the entities they cover.
+"""The entities articles cover: people, places, organisations, incidents.
 
-Entities (people, places, organisations, incidents) are django-taggit tag
-models. Each kind is declared once with `@register_entity_kind(...)`, which gives it a
-through model with a real foreign key to Article, a TaggableManager on Article
-and a place in ENTITY_KINDS, from which admin, URLs, import and export work.
+Each kind is a django-taggit tag model declared once with
+`@register_entity_kind(...)`, which gives it a through model with real foreign
+keys, a TaggableManager on Article and a place in ENTITY_KINDS, from which
+admin, URLs, import and export work.
 """
 
 import sys
-from dataclasses import dataclass
 
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
@@ -16,138 +15,13 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from taggit.managers import TaggableManager
+from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import ItemBase, TagBase
 
-from .text import name_key, squash_spaces, unique_slug
-
-
-class ArticleQuerySet(models.QuerySet):
-    def published(self):
-        """What readers may see: published, and not scheduled for later.
-
-        The one definition of visibility; every public surface starts here.
-        """
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
-
-
-class Article(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        REVIEW = "review", "In review"
-        PUBLISHED = "published", "Published"
-        WITHDRAWN = "withdrawn", "Withdrawn"
-
-    headline = models.CharField(max_length=300)
-    slug = models.SlugField(
-        max_length=120,
-        unique=True,
-        blank=True,
-        help_text="The article's address: /articles/<slug>/. Filled from the headline if left empty.",
-    )
-    standfirst = models.TextField(blank=True, help_text="One or two sentences shown under the headline and in lists.")
-    body = models.TextField(blank=True, help_text="Markdown. Separate paragraphs with a blank line.")
-    byline = models.CharField(max_length=200, blank=True, help_text="Who wrote it, e.g. “Olena Kovalenko”.")
-    publication = models.CharField(
-        max_length=200, blank=True, db_index=True, help_text="The outlet it came from, e.g. “Reuters”."
-    )
-    dateline = models.CharField(max_length=100, blank=True, help_text="Where it was filed, e.g. “KYIV”.")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    published_at = models.DateTimeField(
-        "publication time",
-        null=True,
-        blank=True,
-        help_text="When readers may see it. A time in the future schedules it; empty means now, on publishing.",
-    )
-    first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField("last updated", default=timezone.now, editable=False)
-    editor_note = models.TextField(blank=True, help_text="Internal. Never shown to readers.")
-    version = models.PositiveIntegerField(
-        default=1, editable=False, help_text="Goes up on every save, so a stale copy can be detected."
-    )
-    import_key = models.CharField(
-        max_length=255,
-        unique=True,
-        null=True,
-        blank=True,
-        editable=False,
-        help_text="Identity of the imported file or record; importing it again updates this article.",
-    )
-
-    objects = ArticleQuerySet.as_manager()
-
-    class Meta:
-        ordering = [models.F("published_at").desc(nulls_last=True), "-id"]
-        get_latest_by = "published_at"
-        indexes = [models.Index(fields=["status", "-published_at"], name="article_status_published")]
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(status="published") | Q(published_at__isnull=False),
-                name="article_published_has_time",
-            )
-        ]
-
-    def __str__(self):
-        return self.headline
-
-    def save(self, *args, **kwargs):
-        self.fill_in()
-        if not self.slug:
-            self.slug = unique_slug(Article.objects.all(), self.headline, max_length=120, fallback="article")
-        if not self._state.adding:
-            self.version += 1
-        self.updated_at = timezone.now()
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at", "version"}
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self):
-        return reverse("archive:article", kwargs={"slug": self.slug})
-
-    def clean(self):
-        # Forms validate the database constraints before save(); publishing
-        # with the time left empty means "now", so fill it in here too.
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
-
-    def fill_in(self):
-        """What every write fills in, including bulk imports that skip save()."""
-        self.headline = squash_spaces(self.headline)
-        if self.status == self.Status.PUBLISHED:
-            self.published_at = self.published_at or timezone.now()
-            self.first_published_at = self.first_published_at or self.published_at
-
-    @property
-    def is_public(self):
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
-
-    @property
-    def is_scheduled(self):
-        return self.status == self.Status.PUBLISHED and self.published_at is not None and not self.is_public
-
-    def entities_by_kind(self):
-        """[(kind, [entity, ...]), ...] for the kinds this article has, in registry order."""
-        groups = [(kind, list(getattr(self, kind.article_field).all())) for kind in ENTITY_KINDS.values()]
-        return [(kind, entities) for kind, entities in groups if entities]
-
-
-class SourceLink(models.Model):
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sources")
-    position = models.PositiveSmallIntegerField(default=0)
-    title = models.CharField(max_length=500, blank=True)
-    url = models.URLField("URL", max_length=2000)
-    publisher = models.CharField(max_length=200, blank=True)
-
-    class Meta:
-        ordering = ["position", "id"]
-
-    def __str__(self):
-        return self.title or self.url
+from ..text import name_key, slug_base, squash_spaces, unique_slug
+from .articles import Article
+from .history import ArchiveState, KeepsOldSlugs
+from .registry import ENTITY_KINDS, EntityKind
 
 
 class Alias(models.Model):
@@ -184,6 +58,14 @@ def alias_owners(model, **key_lookup):
 
 
 class EntityQuerySet(models.QuerySet):
+    def public(self):
+        """Entities readers may see: those at least one published article covers.
+
+        An entity made for a draft stays out of sight until the draft is published.
+        """
+        links = self.model.entity_kind.link_model.objects.visible()
+        return self.filter(models.Exists(links.filter(tag=models.OuterRef("pk"))))
+
     def named(self, text):
         """Entities whose name or one of whose aliases is `text`, ignoring case and diacritics."""
         key = name_key(text)
@@ -203,7 +85,7 @@ class EntityQuerySet(models.QuerySet):
         return self.filter(anywhere).annotate(closeness=closeness).order_by("closeness", "name")
 
 
-class Entity(TagBase):
+class Entity(KeepsOldSlugs, TagBase):
     name = models.CharField(max_length=200, help_text="The canonical name readers see. Put other spellings in aliases.")
     slug = models.SlugField(
         max_length=200, unique=True, blank=True, help_text="Address of the entity's page. Filled from the name."
@@ -229,12 +111,33 @@ class Entity(TagBase):
     def save(self, *args, **kwargs):
         self.name = squash_spaces(self.name)
         self.name_key = name_key(self.name)
+        if self.slug and self.slug_follows_old_name():
+            self.slug = ""  # renamed: the address follows the new name; the old one redirects
         if not self.slug:
-            self.slug = unique_slug(type(self).objects.all(), self.name, max_length=200, fallback=self._meta.model_name)
+            self.slug = unique_slug(
+                type(self).objects.all(), self.name, max_length=200, fallback=self._meta.model_name, exclude_pk=self.pk
+            )
         super().save(*args, **kwargs)
+        self.remember_old_slug()
+        self._saved_name = self.name
+        ArchiveState.touch()
 
     def get_absolute_url(self):
         return reverse("archive:entity", kwargs={"kind": self.entity_kind.url_prefix, "slug": self.slug})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._saved_name = instance.__dict__.get("name")
+        return instance
+
+    def slug_follows_old_name(self):
+        """True when the name changed and the slug is still the one made from the old name."""
+        old_name = getattr(self, "_saved_name", None)
+        if not old_name or name_key(old_name) == self.name_key or self.slug != getattr(self, "_saved_slug", None):
+            return False
+        base = slug_base(old_name, 191)
+        return bool(base) and (self.slug == base or self.slug.startswith(base + "-"))
 
     def clean(self):
         super().clean()
@@ -278,36 +181,48 @@ def check_names_are_free(model, names, *, exclude_pk=None, field="name"):
         )
 
 
+class LinkQuerySet(models.QuerySet):
+    def visible(self):
+        """Links to articles readers may see.
+
+        The same rule as Article.objects.published(), read from the copy of the
+        article's publication time each link keeps (NULL unless published), so
+        an entity's coverage is one index range, however popular it is.
+        """
+        return self.filter(published_at__lte=timezone.now())
+
+
 class EntityLink(ItemBase):
     """An article's link to one entity. Concrete subclasses are made by @register_entity_kind."""
 
     content_object = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = LinkQuerySet.as_manager()
 
     class Meta:
         abstract = True
 
-
-@dataclass(frozen=True)
-class EntityKind:
-    model: type
-    link_model: type
-    article_field: str
-    url_prefix: str
-
-    @property
-    def key(self):
-        return self.model._meta.model_name
-
-    @property
-    def label(self):
-        return self.model._meta.verbose_name
-
-    @property
-    def label_plural(self):
-        return self.model._meta.verbose_name_plural
+    def save(self, *args, **kwargs):
+        if self._state.adding and self.published_at is None:
+            self.published_at = self.content_object.link_published_at
+        super().save(*args, **kwargs)
 
 
-ENTITY_KINDS: dict[str, EntityKind] = {}
+class EntityLinks(_TaggableManager):
+    """An article's entities of one kind; any change marks the archive as changed."""
+
+    def add(self, *args, **kwargs):
+        super().add(*args, **kwargs)
+        ArchiveState.touch()
+
+    def remove(self, *args, **kwargs):
+        super().remove(*args, **kwargs)
+        ArchiveState.touch()
+
+    def clear(self):
+        super().clear()
+        ArchiveState.touch()
 
 
 def register_entity_kind(*, article_field, url_prefix):
@@ -326,8 +241,13 @@ def register_entity_kind(*, article_field, url_prefix):
             {
                 "verbose_name": f"{model._meta.verbose_name} link",
                 "constraints": [
-                    # (entity, article) first: it is also the index behind entity pages.
                     models.UniqueConstraint(fields=["tag", "content_object"], name=f"{link_name.lower()}_unique")
+                ],
+                "indexes": [
+                    # An entity's coverage, newest first, as one index range.
+                    models.Index(fields=["tag", "published_at"], name=f"{link_name.lower()}_coverage"),
+                    # What was covered lately, across entities (home page, scheduled articles).
+                    models.Index(fields=["published_at"], name=f"{link_name.lower()}_published"),
                 ],
             },
         )
@@ -346,6 +266,7 @@ def register_entity_kind(*, article_field, url_prefix):
             through=link_model,
             blank=True,
             related_name="articles",
+            manager=EntityLinks,
         )
         Article.add_to_class(article_field, manager)
         setattr(sys.modules[model.__module__], link_name, link_model)

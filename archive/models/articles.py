@@ -1,0 +1,171 @@
+"""Articles and their sources; `Article.objects.published()` is what readers may see."""
+
+import datetime
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from ..text import squash_spaces, unique_slug
+from .history import ArchiveState, KeepsOldSlugs
+from .registry import ENTITY_KINDS
+
+# Saves within this time of publication (fixing a typo at once) are not "updates".
+UPDATE_SHOWN_AFTER = datetime.timedelta(minutes=10)
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """What readers may see: published, and not scheduled for later.
+
+        The one definition of visibility; every public surface starts here.
+        """
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+
+class Article(KeepsOldSlugs):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        REVIEW = "review", "In review"
+        PUBLISHED = "published", "Published"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    headline = models.CharField(max_length=300)
+    slug = models.SlugField(
+        max_length=120,
+        unique=True,
+        blank=True,
+        help_text="The article's address: /articles/<slug>/. Filled from the headline if left empty.",
+    )
+    standfirst = models.TextField(blank=True, help_text="One or two sentences shown under the headline and in lists.")
+    body = models.TextField(blank=True, help_text="Markdown. Separate paragraphs with a blank line.")
+    byline = models.CharField(max_length=200, blank=True, help_text="Who wrote it, e.g. “Olena Kovalenko”.")
+    publication = models.CharField(
+        max_length=200, blank=True, db_index=True, help_text="The outlet it came from, e.g. “Reuters”."
+    )
+    dateline = models.CharField(max_length=100, blank=True, help_text="Where it was filed, e.g. “KYIV”.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        "publication time",
+        null=True,
+        blank=True,
+        help_text="When readers may see it. A time in the future schedules it; empty means now, on publishing.",
+    )
+    first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField("last updated", default=timezone.now, editable=False)
+    editor_note = models.TextField(blank=True, help_text="Internal. Never shown to readers.")
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Goes up on every save, so a stale copy can be detected."
+    )
+    import_key = models.CharField(
+        max_length=255,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Identity of the imported file or record; importing it again updates this article.",
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = [models.F("published_at").desc(nulls_last=True), "-id"]
+        get_latest_by = "published_at"
+        indexes = [models.Index(fields=["status", "-published_at"], name="article_status_published")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="article_published_has_time",
+            )
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        self.fill_in()
+        if not self.slug:
+            self.slug = unique_slug(Article.objects.all(), self.headline, max_length=120, fallback="article")
+        adding = self._state.adding
+        if not adding:
+            self.version += 1
+        self.updated_at = timezone.now()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at", "version"}
+        super().save(*args, **kwargs)
+        if not adding:
+            Article.sync_links([self.pk])
+        self.remember_old_slug()
+        ArchiveState.touch()
+
+    def get_absolute_url(self):
+        return reverse("archive:article", kwargs={"slug": self.slug})
+
+    def clean(self):
+        # Forms validate the database constraints before save(); publishing
+        # with the time left empty means "now", so fill it in here too.
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+
+    def fill_in(self):
+        """What every write fills in, including bulk imports that skip save()."""
+        self.headline = squash_spaces(self.headline)
+        if self.status == self.Status.PUBLISHED:
+            self.published_at = self.published_at or timezone.now()
+            self.first_published_at = self.first_published_at or self.published_at
+
+    @property
+    def link_published_at(self):
+        """What the entity links record of this article: its time while published, else nothing."""
+        return self.published_at if self.status == self.Status.PUBLISHED else None
+
+    @classmethod
+    def sync_links(cls, article_pks):
+        """Copy the articles' visibility onto their entity links, which entity pages read."""
+        visible_from = models.Subquery(
+            cls.objects.filter(pk=models.OuterRef("content_object_id"), status=cls.Status.PUBLISHED).values(
+                "published_at"
+            )[:1]
+        )
+        for kind in ENTITY_KINDS.values():
+            kind.link_model.objects.filter(content_object_id__in=article_pks).update(published_at=visible_from)
+
+    @property
+    def shown_update_time(self):
+        """The last-updated time readers see: only for changes made after publication settled."""
+        if self.published_at and self.updated_at - self.published_at > UPDATE_SHOWN_AFTER:
+            return self.updated_at
+        return None
+
+    @property
+    def is_public(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self):
+        return self.status == self.Status.PUBLISHED and self.published_at is not None and not self.is_public
+
+    def entities_by_kind(self):
+        """[(kind, [entity, ...]), ...] for the kinds this article has, in registry order."""
+        groups = [(kind, list(getattr(self, kind.article_field).all())) for kind in ENTITY_KINDS.values()]
+        return [(kind, entities) for kind, entities in groups if entities]
+
+
+class SourceLink(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sources")
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(max_length=500, blank=True)
+    url = models.URLField("URL", max_length=2000)
+    publisher = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return self.title or self.url

@@ -1,0 +1,82 @@
+"""What the archive remembers about its own changes: old addresses, and when anything last changed."""
+
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+
+
+class SlugRedirect(models.Model):
+    """An address something used to have: /places/kiev/ answers 301 to the page's address now."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("content_type", "object_id")
+    slug = models.SlugField(max_length=200)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["content_type", "slug"], name="slugredirect_unique_slug")]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="slugredirect_target")]
+
+    def __str__(self):
+        return f"{self.slug} → {self.target}"
+
+    @classmethod
+    def target_in(cls, queryset, slug):
+        """The object of `queryset` that once had `slug`, or None: only what may be shown is found."""
+        content_type = ContentType.objects.get_for_model(queryset.model)
+        redirect = cls.objects.filter(content_type=content_type, slug=slug).only("object_id").first()
+        if redirect is None:
+            return None
+        return queryset.filter(pk=redirect.object_id).first()
+
+
+class KeepsOldSlugs(models.Model):
+    """A page readers see: it remembers each slug it gives up, so old links keep working,
+    and deleting it marks the archive as changed."""
+
+    class Meta:
+        abstract = True
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        ArchiveState.touch()
+        return result
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # Read without loading: a deferred field would query for itself.
+        instance._saved_slug = instance.__dict__.get("slug")
+        return instance
+
+    def remember_old_slug(self):
+        old = getattr(self, "_saved_slug", None)
+        if old and old != self.slug:
+            content_type = ContentType.objects.get_for_model(type(self))
+            SlugRedirect.objects.update_or_create(content_type=content_type, slug=old, defaults={"object_id": self.pk})
+            # The new address is live now, whatever it pointed to before.
+            SlugRedirect.objects.filter(content_type=content_type, slug=self.slug).delete()
+        self._saved_slug = self.slug
+
+
+class ArchiveState(models.Model):
+    """One row: when anything readers can see last changed, for conditional GET."""
+
+    changed_at = models.DateTimeField(default=timezone.now)
+    changes = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self):
+        return f"changed {self.changes} times, last at {self.changed_at:%Y-%m-%d %H:%M:%S}"
+
+    @classmethod
+    def touch(cls):
+        updated = cls.objects.filter(pk=1).update(changed_at=timezone.now(), changes=models.F("changes") + 1)
+        if not updated:
+            cls.objects.get_or_create(pk=1, defaults={"changes": 1})
+
+    @classmethod
+    def current(cls):
+        state = cls.objects.filter(pk=1).first()
+        return state or cls(pk=1, changed_at=timezone.now(), changes=0)
