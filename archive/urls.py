@@ -1,7 +1,9 @@
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
 
-from . import views
+from . import feeds, views
 from .converters import EntityKindConverter
+from .sitemaps import SITEMAPS, news_sitemap
 
 register_converter(EntityKindConverter, "entity_kind")
 
@@ -9,5 +11,23 @@ app_name = "archive"
 urlpatterns = [
     path("", views.home, name="home"),
     path("articles/<slug:slug>/", views.article_detail, name="article"),
+    path("archive/", views.archive_index, name="archive_index"),
+    path("archive/<int:year>/", views.YearArchive.as_view(), name="archive_year"),
+    path("archive/<int:year>/<int:month>/", views.MonthArchive.as_view(), name="archive_month"),
+    path("archive/<int:year>/<int:month>/<int:day>/", views.DayArchive.as_view(), name="archive_day"),
+    path("feeds/latest.rss", feeds.LatestArticlesFeed(), name="feed_latest_rss"),
+    path("feeds/latest.atom", feeds.LatestArticlesAtomFeed(), name="feed_latest_atom"),
+    path("feeds/<entity_kind:kind>/<slug:slug>.rss", feeds.EntityFeed(), name="feed_entity_rss"),
+    path("feeds/<entity_kind:kind>/<slug:slug>.atom", feeds.EntityAtomFeed(), name="feed_entity_atom"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "archive:sitemap_section"},
+        name="sitemap",
+    ),
+    path("sitemap-news.xml", news_sitemap, name="news_sitemap"),
+    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("<entity_kind:kind>/", views.entity_index, name="entity_index"),
     path("<entity_kind:kind>/<slug:slug>/", views.entity_detail, name="entity"),
 ]

@@ -1,41 +1,247 @@
+"""The reader's archive. Every list starts from Article.objects.published() or Entity.objects.public()."""
+
 from django.conf import settings
-from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+from django.db.models import Count, Exists, OuterRef
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import render
 from django.template.loader import select_template
+from django.urls import reverse
+from django.views.generic.dates import DayArchiveView, MonthArchiveView, YearArchiveView
 
-from .models import ENTITY_KINDS, Article
+from . import coverage
+from .forms import IncidentFilterForm
+from .freshness import conditional_on_archive
+from .models import ENTITY_KINDS, Article, Incident, Place, SlugRedirect
+from .pagination import counted_page, countless_page, requested_page
+from .related import related_articles
+from .structured_data import news_article
+
+LETTERS = [chr(code) for code in range(ord("a"), ord("z") + 1)]
 
 
-def paginate(request, queryset):
-    return Paginator(queryset, settings.ARCHIVE_PAGE_SIZE).get_page(request.GET.get("page"))
+def moved_or_404(queryset, slug):
+    """A permanent redirect if `slug` is an old address of something in `queryset`, else 404."""
+    target = SlugRedirect.target_in(queryset, slug)
+    if target is None:
+        raise Http404("No such page.")
+    return HttpResponsePermanentRedirect(target.get_absolute_url())
 
 
+@conditional_on_archive
 def home(request):
     articles = Article.objects.published().order_by("-published_at", "-id")
-    return render(request, "archive/home.html", {"page": paginate(request, articles)})
-
-
-def article_detail(request, slug):
-    article = get_object_or_404(
-        Article.objects.published().prefetch_related(
-            "sources", *(kind.article_field for kind in ENTITY_KINDS.values())
-        ),
-        slug=slug,
-    )
-    return render(request, "archive/article_detail.html", {"article": article})
-
-
-def entity_detail(request, kind, slug):
-    references = [field.name for field in kind.model._meta.concrete_fields if field.is_relation]
-    entity = get_object_or_404(kind.model.objects.select_related(*references).prefetch_related("aliases"), slug=slug)
-    coverage = Article.objects.published().filter(**{kind.article_field: entity}).order_by("-published_at", "-id")
     return render(
         request,
-        "archive/entity_detail.html",
+        "archive/home.html",
+        {"page": countless_page(request, articles), "most_covered": coverage.most_covered(days=30)},
+    )
+
+
+@conditional_on_archive
+def article_detail(request, slug):
+    kinds = ENTITY_KINDS.values()
+    article = (
+        Article.objects.published()
+        .prefetch_related("sources", *(kind.article_field for kind in kinds))
+        .filter(slug=slug)
+        .first()
+    )
+    if article is None:
+        return moved_or_404(Article.objects.published(), slug)
+    groups = article.entities_by_kind()
+    return render(
+        request,
+        "archive/article_detail.html",
         {
-            "entity": entity,
-            "kind": kind,
-            "page": paginate(request, coverage),
-            "facts_template": select_template([f"archive/facts/{kind.key}.html", "archive/facts/entity.html"]),
+            "article": article,
+            "groups": groups,
+            "related": related_articles(article, groups),
+            "structured_data": news_article(article, groups, request),
+            "canonical_url": request.build_absolute_uri(article.get_absolute_url()),
         },
     )
+
+
+@conditional_on_archive
+def entity_detail(request, kind, slug):
+    references = [field.name for field in kind.model._meta.concrete_fields if field.is_relation]
+    if kind.model is Place:
+        references += ["parent__parent", "parent__parent__parent"]
+    entity = (
+        kind.model.objects.public().select_related(*references).prefetch_related("aliases").filter(slug=slug).first()
+    )
+    if entity is None:
+        return moved_or_404(kind.model.objects.public(), slug)
+    context = {
+        "entity": entity,
+        "kind": kind,
+        "page": counted_page(request, coverage.Coverage(entity)),
+        "timeline": coverage.timeline(entity),
+        "covered_with": coverage.covered_with(entity),
+        "facts_template": select_template([f"archive/facts/{kind.key}.html", "archive/facts/entity.html"]),
+        "canonical_url": request.build_absolute_uri(entity.get_absolute_url()),
+    }
+    linked_places = [*(entity.ancestors() if kind.model is Place else []), getattr(entity, "place", None)]
+    # Only places with published coverage have pages to link to.
+    context["public_place_ids"] = set(
+        Place.objects.public()
+        .filter(pk__in=[place.pk for place in linked_places if place])
+        .values_list("pk", flat=True)
+    )
+    if kind.model is Place:
+        inside = coverage.place_and_descendants(entity)
+        sub_places = Place.objects.public().filter(parent=entity).order_by("name")
+        context.update(
+            sub_places=sub_places[:60],
+            sub_place_count=sub_places.count(),
+            incidents=coverage.incidents_in(inside)[:10],
+            incident_count=coverage.incidents_in(inside).count(),
+            ancestors=entity.ancestors(),
+        )
+    return render(request, "archive/entity_detail.html", context)
+
+
+# ---------------------------------------------------------------- indexes
+
+
+@conditional_on_archive
+def entity_index(request, kind):
+    if kind.model is Place:
+        return place_index(request, kind)
+    if kind.model is Incident:
+        return incident_index(request, kind)
+    return alphabetical_index(request, kind)
+
+
+def with_counts(entities, kind):
+    """Entities with their number of published articles, counted for this page only."""
+    entities = list(entities)
+    counts = dict(
+        kind.link_model.objects.visible()
+        .filter(tag__in=entities)
+        .values("tag")
+        .annotate(n=Count("pk"))
+        .values_list("tag", "n")
+    )
+    for entity in entities:
+        entity.article_count = counts.get(entity.pk, 0)
+    return entities
+
+
+def alphabetical_index(request, kind):
+    letter = request.GET.get("letter", "")
+    entities = kind.model.objects.public().order_by("name_key")
+    if letter in LETTERS:
+        entities = entities.filter(name_key__startswith=letter)
+    elif letter == "other":
+        entities = entities.exclude(name_key__regex=r"^[a-z]")
+    else:
+        letter = ""
+    page = counted_page(request, entities, per_page=100)
+    page.object_list = with_counts(page.object_list, kind)
+    return render(
+        request,
+        "archive/entity_index.html",
+        {"kind": kind, "page": page, "letters": LETTERS, "letter": letter},
+    )
+
+
+def place_index(request, kind):
+    """Countries with their regions and cities, most covered first; every place through A–Z."""
+    if request.GET.get("letter") or request.GET.get("page"):
+        return alphabetical_index(request, kind)
+    places = with_counts(
+        Place.objects.public().filter(kind__in=[Place.Kind.COUNTRY, Place.Kind.REGION, Place.Kind.CITY]),
+        kind,
+    )
+    children = {}
+    for place in places:
+        children.setdefault(place.parent_id, []).append(place)
+
+    def most_covered_first(group):
+        return sorted(group, key=lambda place: (-place.article_count, place.name))
+
+    countries = most_covered_first(place for place in places if place.kind == Place.Kind.COUNTRY)
+    for place in places:
+        place.inside = most_covered_first(children.get(place.pk, []))
+    return render(
+        request,
+        "archive/place_index.html",
+        {
+            "kind": kind,
+            "letters": LETTERS,
+            # Countries with regions get a section each; the others share a compact list.
+            "countries_with_regions": [country for country in countries if any(p.inside for p in country.inside)],
+            "other_countries": [country for country in countries if not any(p.inside for p in country.inside)],
+        },
+    )
+
+
+def incident_index(request, kind):
+    form = IncidentFilterForm(request.GET or None)
+    place_is_public = Place.objects.public().filter(pk=OuterRef("place_id"))
+    incidents = (
+        Incident.objects.public()
+        .select_related("place")
+        .annotate(place_is_public=Exists(place_is_public))
+        .order_by("-date", "name")
+    )
+    if form.is_valid():
+        incidents = form.filter(incidents)
+    page = counted_page(request, incidents, per_page=50)
+    return render(request, "archive/incident_index.html", {"kind": kind, "page": page, "form": form})
+
+
+# ---------------------------------------------------------------- date archives
+
+
+class ArticleDateArchive:
+    queryset = Article.objects.published().order_by("-published_at", "-id")
+    date_field = "published_at"
+    allow_empty = False
+    allow_future = False
+    paginate_by = settings.ARCHIVE_PAGE_SIZE
+    month_format = "%m"
+
+    def get_queryset(self):
+        return Article.objects.published().order_by("-published_at", "-id")
+
+    def paginate_queryset(self, queryset, page_size):
+        requested_page(self.request)
+        return super().paginate_queryset(queryset, page_size)
+
+
+class YearArchive(ArticleDateArchive, YearArchiveView):
+    """A year's months; the articles are on the month pages."""
+
+    template_name = "archive/archive_year.html"
+    make_object_list = False
+    paginate_by = None
+
+
+class MonthArchive(ArticleDateArchive, MonthArchiveView):
+    template_name = "archive/archive_month.html"
+
+
+class DayArchive(ArticleDateArchive, DayArchiveView):
+    template_name = "archive/archive_day.html"
+
+
+def archive_index(request):
+    years = Article.objects.published().dates("published_at", "year", order="DESC")
+    return render(request, "archive/archive_index.html", {"years": years})
+
+
+# ---------------------------------------------------------------- robots
+
+
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /search/",
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('archive:sitemap'))}",
+        f"Sitemap: {request.build_absolute_uri(reverse('archive:news_sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

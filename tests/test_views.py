@@ -1,10 +1,12 @@
 import datetime
+import json
+import re
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from archive.models import SourceLink
+from archive.models import ArchiveState, Article, SourceLink
 from tests.helpers import (
     make_article,
     make_draft,
@@ -17,62 +19,90 @@ from tests.helpers import (
 )
 
 pytestmark = pytest.mark.django_db
+HIDDEN = ["Draftmarker", "Reviewmarker", "Schedulemarker", "Withdrawnmarker"]
 
 
-def unpublished_articles():
+def hidden_articles(**links):
+    """One article of every kind readers must not see, each carrying a marker word."""
     return [
-        make_draft(headline="Draft marker"),
-        make_article(status="review", published_at=None, headline="Review marker"),
-        make_scheduled(headline="Scheduled marker"),
-        make_withdrawn(headline="Withdrawn marker"),
+        make_draft(headline="Draftmarker story", body="Draftmarker body", **links),
+        make_article(status="review", published_at=None, headline="Reviewmarker story", **links),
+        make_scheduled(headline="Schedulemarker story", **links),
+        make_withdrawn(headline="Withdrawnmarker story", **links),
     ]
 
 
-def assert_no_unpublished(html):
-    for marker in ["Draft marker", "Review marker", "Scheduled marker", "Withdrawn marker"]:
+def html_of(client, url, **params):
+    response = client.get(url, params)
+    assert response.status_code == 200, (url, response.status_code)
+    return response.content.decode()
+
+
+def assert_nothing_hidden(html):
+    for marker in HIDDEN:
         assert marker not in html
+
+
+def hours_ago(hours):
+    return timezone.now() - datetime.timedelta(hours=hours)
 
 
 # ---------------------------------------------------------------- home
 
 
-def test_home_lists_published_articles_newest_first(client):
-    now = timezone.now()
-    newer = make_article(headline="Newer story", published_at=now - datetime.timedelta(hours=1))
-    older = make_article(headline="Older story", published_at=now - datetime.timedelta(days=3))
-    html = client.get(reverse("archive:home")).content.decode()
-    assert html.index(newer.headline) < html.index(older.headline)
+def test_home_lists_newest_first_and_hides_unpublished(client):
+    make_article(headline="Older story", published_at=hours_ago(72))
+    make_article(headline="Newer story", published_at=hours_ago(1))
+    hidden_articles()
+    html = html_of(client, reverse("archive:home"))
+    assert html.index("Newer story") < html.index("Older story")
+    assert_nothing_hidden(html)
+    assert 'action="/search/"' in html and 'name="q"' in html
 
 
-def test_home_shows_no_unpublished_article(client):
-    make_article(headline="Live story")
-    unpublished_articles()
-    html = client.get(reverse("archive:home")).content.decode()
-    assert "Live story" in html
-    assert_no_unpublished(html)
+def test_home_shows_the_most_covered_entities_of_the_last_30_days(client):
+    kyiv, lviv, old_news = make_place("Kyiv"), make_place("Lviv"), make_place("Bakhmut")
+    for _ in range(3):
+        make_article(places=[kyiv])
+    make_article(places=[lviv])
+    make_article(places=[old_news], published_at=timezone.now() - datetime.timedelta(days=40))
+    hidden_articles(places=[lviv])
+    html = html_of(client, reverse("archive:home"))
+    side = html[html.index("Most covered in the last 30 days") :]
+    assert side.index("Kyiv") < side.index("Lviv")
+    assert re.search(r"Lviv</a> <span class=\"count\">1</span>", side)  # the hidden ones are not counted
+    assert "Bakhmut" not in side
 
 
-@pytest.mark.parametrize("page", ["abc", "0", "-1", "99999999", "1\x00", "9" * 400])
+def test_home_pages_back_through_older_articles(client, settings):
+    settings.ARCHIVE_PAGE_SIZE = 2
+    for number in range(5):
+        make_article(headline=f"Story {number}", published_at=hours_ago(number + 1))
+    second = html_of(client, reverse("archive:home"), page=2)
+    assert "Story 2" in second and "Story 3" in second and "Story 0" not in second
+    assert 'rel="prev"' in second and 'rel="next"' in second
+
+
+@pytest.mark.parametrize("page", ["abc", "0", "-1", "2", "1\x00", "", "1.5"])
 def test_home_survives_any_page_number(client, page):
     make_article()
     assert client.get(reverse("archive:home"), {"page": page}).status_code == 200
 
 
-def test_home_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
-    for _ in range(30):
-        make_article(people=[])
-    with django_assert_max_num_queries(2):
-        client.get(reverse("archive:home"))
+@pytest.mark.parametrize("page", ["99999999", "9" * 400])
+def test_absurd_page_numbers_are_not_found(client, page):
+    make_article()
+    assert client.get(reverse("archive:home"), {"page": page}).status_code == 404
 
 
 # ---------------------------------------------------------------- article
 
 
-def test_article_page_shows_the_article_its_entities_and_sources(client):
+def full_article():
     person = make_person(role="President of Ukraine")
-    place = make_place()
+    place = make_place(latitude="50.45000", longitude="30.52000")
     organisation = make_organisation()
-    incident = make_incident()
+    incident = make_incident(place=place)
     article = make_article(
         headline="Ukraine captures soldiers",
         standfirst="Two soldiers were captured.",
@@ -86,9 +116,12 @@ def test_article_page_shows_the_article_its_entities_and_sources(client):
         incidents=[incident],
     )
     SourceLink.objects.create(article=article, position=1, title="Original report", url="https://example.com/r")
-    response = client.get(article.get_absolute_url())
-    html = response.content.decode()
-    assert response.status_code == 200
+    return article, [person, place, organisation, incident]
+
+
+def test_article_page_shows_the_article_its_entities_and_sources(client):
+    article, entities = full_article()
+    html = html_of(client, article.get_absolute_url())
     for text in [
         "Ukraine captures soldiers",
         "Two soldiers were captured.",
@@ -98,9 +131,48 @@ def test_article_page_shows_the_article_its_entities_and_sources(client):
     ]:
         assert text in html
     assert "<p>First paragraph with <strong>bold</strong>.</p>" in html
-    for entity in (person, place, organisation, incident):
+    for entity in entities:
         assert f'href="{entity.get_absolute_url()}"' in html
     assert 'href="https://example.com/r"' in html and "Original report" in html
+
+
+def test_article_page_has_canonical_open_graph_and_twitter_tags(client):
+    article, _ = full_article()
+    html = html_of(client, article.get_absolute_url())
+    url = f"http://testserver{article.get_absolute_url()}"
+    assert f'<link rel="canonical" href="{url}">' in html
+    assert f'<meta property="og:url" content="{url}">' in html
+    assert '<meta property="og:title" content="Ukraine captures soldiers">' in html
+    assert '<meta property="og:type" content="article">' in html
+    assert '<meta name="twitter:card" content="summary">' in html
+
+
+def structured_data(html):
+    (block,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    return json.loads(block)
+
+
+def test_article_page_describes_itself_as_a_schema_org_news_article(client):
+    article, (person, place, organisation, incident) = full_article()
+    data = structured_data(html_of(client, article.get_absolute_url()))
+    assert data["@type"] == "NewsArticle"
+    assert data["headline"] == "Ukraine captures soldiers"
+    assert data["datePublished"] == article.published_at.isoformat()
+    assert data["author"] == [{"@type": "Person", "name": "Olena Kovalenko"}]
+    assert data["publisher"]["name"] == "Northern Wire"
+    assert [thing["name"] for thing in data["about"]] == [incident.name]
+    assert {thing["@type"] for thing in data["mentions"]} == {"Person", "Place", "Organization"}
+    place_data = next(thing for thing in data["mentions"] if thing["@type"] == "Place")
+    assert place_data["geo"] == {"@type": "GeoCoordinates", "latitude": 50.45, "longitude": 30.52}
+    assert data["citation"] == [{"@type": "CreativeWork", "url": "https://example.com/r", "name": "Original report"}]
+
+
+def test_a_hostile_headline_cannot_break_out_of_the_structured_data(client):
+    hostile = '</script><script>alert("x")</script><!--'
+    article = make_article(headline=hostile, standfirst="<b>&amp;</b>")
+    html = html_of(client, article.get_absolute_url())
+    assert "<script>alert" not in html
+    assert structured_data(html)["headline"] == hostile
 
 
 def test_article_body_cannot_run_script(client):
@@ -109,12 +181,13 @@ def test_article_body_cannot_run_script(client):
             "<script>alert(1)</script>\n\n"
             '<img src=x onerror="alert(2)">\n\n'
             "[click](javascript:alert(3))\n\n"
-            '<a href="javascript:alert(4)">link</a>'
+            '<a href="javascript:alert(4)">link</a>\n\n'
+            '<svg onload="alert(5)"><circle></circle></svg>'
         )
     )
-    html = client.get(article.get_absolute_url()).content.decode()
-    body = html[html.index('class="article__body"') :]
-    for payload in ["<script>alert", "onerror", "javascript:"]:
+    html = html_of(client, article.get_absolute_url())
+    body = html[html.index('class="article__body"') : html.index("</article>")]
+    for payload in ["<script", "onerror", "javascript:", "onload", "<svg"]:
         assert payload not in body
 
 
@@ -126,66 +199,364 @@ def test_unpublished_articles_are_not_found(client, factory):
 
 def test_editor_note_is_never_shown(client):
     article = make_article(editor_note="Check the casualty figure with the desk")
-    assert "casualty figure" not in client.get(article.get_absolute_url()).content.decode()
+    assert "casualty figure" not in html_of(client, article.get_absolute_url())
+
+
+def test_updated_time_is_shown_only_for_later_changes(client):
+    article = make_article(published_at=hours_ago(5))
+    Article.objects.filter(pk=article.pk).update(updated_at=article.published_at + datetime.timedelta(minutes=2))
+    assert ">Updated <time" not in html_of(client, article.get_absolute_url())
+    Article.objects.filter(pk=article.pk).update(updated_at=article.published_at + datetime.timedelta(hours=3))
+    assert ">Updated <time" in html_of(client, article.get_absolute_url())
+
+
+def test_related_coverage_is_shown_and_hides_unpublished(client):
+    incident = make_incident()
+    article = make_article(incidents=[incident])
+    make_article(headline="Other coverage of the capture", incidents=[incident])
+    hidden_articles(incidents=[incident])
+    html = html_of(client, article.get_absolute_url())
+    related = html[html.index('id="related"') :]
+    assert "Other coverage of the capture" in related
+    assert_nothing_hidden(html)
 
 
 def test_article_page_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
     people = [make_person(f"Person {n}") for n in range(8)]
     places = [make_place(f"Place {n}") for n in range(8)]
     article = make_article(people=people, places=places)
+    for n in range(30):
+        make_article(people=people[: n % 8 + 1], places=places[:2])
     for n in range(5):
         SourceLink.objects.create(article=article, position=n, url=f"https://example.com/{n}")
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(14):
         assert client.get(article.get_absolute_url()).status_code == 200
 
 
 # ---------------------------------------------------------------- entities
 
 
-def test_entity_page_lists_only_published_coverage(client):
+def test_entity_page_lists_only_published_coverage_and_counts_it(client):
     person = make_person(aliases=["Zelensky"], role="President of Ukraine")
     make_article(headline="Live story", people=[person])
-    for article in unpublished_articles():
-        article.people.add(person)
-    response = client.get(person.get_absolute_url())
-    html = response.content.decode()
-    assert response.status_code == 200
+    hidden_articles(people=[person])
+    html = html_of(client, person.get_absolute_url())
     assert "Volodymyr Zelenskiy" in html and "Zelensky" in html and "President of Ukraine" in html
     assert "Live story" in html
-    assert "1 article" in html
-    assert_no_unpublished(html)
+    assert re.search(r'<span class="count">1 article</span>', html)
+    assert_nothing_hidden(html)
 
 
-def test_incident_page_shows_unknown_casualties_as_unknown(client):
+def test_an_entity_covered_only_by_unpublished_articles_has_no_page(client):
+    person = make_person()
+    hidden_articles(people=[person])
+    assert client.get(person.get_absolute_url()).status_code == 404
+
+
+def test_entity_timeline_counts_published_articles_per_month(client):
+    place = make_place()
+    make_article(places=[place], published_at=datetime.datetime(2024, 1, 10, tzinfo=datetime.UTC))
+    make_article(places=[place], published_at=datetime.datetime(2024, 1, 20, tzinfo=datetime.UTC))
+    make_article(places=[place], published_at=datetime.datetime(2024, 4, 2, tzinfo=datetime.UTC))
+    hidden_articles(places=[place])
+    html = html_of(client, place.get_absolute_url())
+    assert "Articles per month, January 2024 to April 2024" in html
+    bars = re.findall(r"<title>(\w+ \d{4}): (\d+) articles?</title>", html)
+    assert bars == [("January 2024", "2"), ("April 2024", "1")]
+    assert "<td>January 2024</td><td>2</td>" in html  # the table readers without the chart get
+
+
+def test_entity_page_shows_what_it_is_most_often_covered_with(client):
+    kyiv = make_place("Kyiv")
+    zelenskiy, sybiha = make_person(), make_person("Andriy Sybiha")
+    for _ in range(3):
+        make_article(places=[kyiv], people=[zelenskiy])
+    make_article(places=[kyiv], people=[sybiha])
+    make_draft(places=[kyiv], people=[make_person("Hidden Companion")])
+    html = html_of(client, kyiv.get_absolute_url())
+    side = html[html.index("Often covered with") :]
+    assert side.index("Volodymyr Zelenskiy") < side.index("Andriy Sybiha")
+    assert "Hidden Companion" not in html
+
+
+def test_place_page_shows_parent_sub_places_and_incidents_inside_it(client):
+    russia = make_place("Russia", kind="country")
+    kursk_region = make_place("Kursk region", kind="region", parent=russia, latitude="51.73000", longitude="36.19000")
+    sudzha = make_place("Sudzha", kind="town", parent=kursk_region)
+    capture = make_incident("Capture near Sudzha", place=sudzha)
+    secret = make_incident("Unpublished incident", place=sudzha)
+    make_article(places=[russia])
+    make_article(places=[kursk_region])
+    make_article(places=[sudzha], incidents=[capture])
+    make_draft(incidents=[secret])
+    html = html_of(client, kursk_region.get_absolute_url())
+    assert f'href="{russia.get_absolute_url()}"' in html
+    assert "51.73000, 36.19000" in html
+    assert f'href="{sudzha.get_absolute_url()}"' in html  # a sub-place
+    assert "Capture near Sudzha" in html  # an incident in a sub-place
+    assert "Unpublished incident" not in html
+
+
+def test_incident_page_shows_its_facts_with_unknown_as_unknown(client):
     place = make_place("Sumy")
-    incident = make_incident("Sumy drone strike", place=place, killed=None, injured=0, incident_type="air_drone_strike")
-    html = client.get(incident.get_absolute_url()).content.decode()
-    assert "Unknown" in html
+    incident = make_incident(
+        "Sumy drone strike",
+        place=place,
+        killed=None,
+        injured=0,
+        incident_type="air_drone_strike",
+        date_precision="month",
+    )
+    make_article(incidents=[incident], places=[place])
+    html = html_of(client, incident.get_absolute_url())
+    assert "<dt>Killed</dt><dd>Unknown</dd>" in html
+    assert "<dt>Injured</dt><dd>0</dd>" in html
+    assert "January 2025" in html and "known to the month" in html
     assert "Air or drone strike" in html
     assert f'href="{place.get_absolute_url()}"' in html
 
 
-def test_place_page_shows_its_parent_and_coordinates(client):
-    russia = make_place("Russia", kind="country")
-    kursk = make_place("Kursk region", kind="region", parent=russia, latitude="51.73000", longitude="36.19000")
-    html = client.get(kursk.get_absolute_url()).content.decode()
-    assert f'href="{russia.get_absolute_url()}"' in html
-    assert "51.73000, 36.19000" in html
+def test_entity_pages_link_their_feeds(client):
+    organisation = make_organisation()
+    make_article(organisations=[organisation])
+    html = html_of(client, organisation.get_absolute_url())
+    assert f'href="/feeds/organisations/{organisation.slug}.rss"' in html
+    assert f'href="/feeds/organisations/{organisation.slug}.atom"' in html
+
+
+def test_entity_coverage_is_paginated_newest_first(client, settings):
+    settings.ARCHIVE_PAGE_SIZE = 2
+    place = make_place()
+    for number in range(5):
+        make_article(headline=f"Report {number}", places=[place], published_at=hours_ago(number + 1))
+    first = html_of(client, place.get_absolute_url())
+    third = html_of(client, place.get_absolute_url(), page=3)
+    assert "Report 0" in first and "Report 1" in first and "Report 2" not in first
+    assert "Report 4" in third and "Page 3 of 3" in third
 
 
 @pytest.mark.parametrize(
     "path",
-    ["/people/nobody/", "/places/%D0%BA%D0%B8%D1%97%D0%B2/", "/incidents/a%00b/", "/unicorns/kyiv/", "/people/"],
+    [
+        "/people/nobody/",
+        "/places/%D0%BA%D0%B8%D1%97%D0%B2/",
+        "/incidents/a%00b/",
+        "/unicorns/kyiv/",
+        "/people/kyiv%20/",
+        "/articles/%F0%9F%9A%80/",
+        "/articles/nothing-here/",
+    ],
 )
-def test_unknown_or_malformed_entity_addresses_are_not_found(client, path):
-    make_person()
+def test_unknown_or_malformed_addresses_are_not_found(client, path):
+    make_article(people=[make_person()])
     assert client.get(path).status_code == 404
 
 
+@pytest.mark.parametrize("page", ["abc", "0", "99999999", "1\x00", "-5"])
+def test_entity_page_survives_any_page_number(client, page):
+    place = make_place()
+    make_article(places=[place])
+    assert client.get(place.get_absolute_url(), {"page": page}).status_code in {200, 404}
+
+
 def test_entity_page_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
-    place = make_place("Sumy", parent=make_place("Sumy region"))
+    region = make_place("Sumy region", kind="region")
+    place = make_place("Sumy", parent=region)
     incident = make_incident(place=place)
-    for _ in range(25):
-        make_article(incidents=[incident])
-    with django_assert_max_num_queries(4):
+    for number in range(25):
+        make_article(incidents=[incident], places=[place, region], people=[make_person(f"Person {number}")])
+    with django_assert_max_num_queries(18):
+        assert client.get(place.get_absolute_url()).status_code == 200
+    with django_assert_max_num_queries(16):
         assert client.get(incident.get_absolute_url()).status_code == 200
+
+
+# ---------------------------------------------------------------- indexes
+
+
+def test_people_index_lists_public_people_a_to_z_with_counts(client):
+    zelenskiy, sybiha = make_person(), make_person("Andriy Sybiha")
+    make_article(people=[zelenskiy])
+    make_article(people=[zelenskiy, sybiha])
+    hidden_articles(people=[sybiha, make_person("Secretive Person")])
+    html = html_of(client, "/people/")
+    assert html.index("Andriy Sybiha") < html.index("Volodymyr Zelenskiy")
+    assert re.search(r"Andriy Sybiha</a>.*?<span class=\"count\">1</span>", html, re.S)
+    assert re.search(r"Volodymyr Zelenskiy</a>.*?<span class=\"count\">2</span>", html, re.S)
+    assert "Secretive Person" not in html
+
+
+def test_index_letters_filter_by_first_letter_ignoring_diacritics(client):
+    for name in ["Łukasz Nowak", "Olena Kovalenko", "Зеленський"]:
+        make_article(people=[make_person(name)])
+    by_l = html_of(client, "/people/", letter="l")
+    assert "Łukasz Nowak" in by_l and "Olena Kovalenko" not in by_l
+    assert "Зеленський" in html_of(client, "/people/", letter="other")
+    assert "Olena Kovalenko" in html_of(client, "/people/", letter="not-a-letter")
+
+
+def test_places_index_shows_the_hierarchy_with_counts(client):
+    ukraine = make_place("Ukraine", kind="country")
+    region = make_place("Kharkiv region", kind="region", parent=ukraine)
+    city = make_place("Kharkiv", kind="city", parent=region)
+    for place in (ukraine, region, city):
+        make_article(places=[place])
+    html = html_of(client, "/places/")
+    section = html[html.index('id="place-ukraine"') :]
+    assert section.index("Kharkiv region") < section.index(">Kharkiv</a>")
+
+
+def test_incidents_index_filters_by_type_place_and_year(client):
+    ukraine = make_place("Ukraine", kind="country")
+    region = make_place("Sumy region", kind="region", parent=ukraine)
+    town = make_place("Sumy", kind="city", parent=region)
+    elsewhere = make_place("Lviv", kind="city")
+    strike = make_incident("Sumy strike", place=town, incident_type="air_drone_strike", date=datetime.date(2024, 3, 1))
+    battle = make_incident("Lviv battle", place=elsewhere, incident_type="battle", date=datetime.date(2025, 5, 1))
+    make_article(incidents=[strike], places=[ukraine, region, town])
+    make_article(incidents=[battle], places=[elsewhere])
+    make_draft(incidents=[make_incident("Unpublished battle", incident_type="battle")])
+
+    everything = html_of(client, "/incidents/")
+    assert everything.index("Lviv battle") < everything.index("Sumy strike")
+    assert "Unpublished battle" not in everything
+    assert "Sumy strike" not in html_of(client, "/incidents/", type="battle")
+    assert "Lviv battle" not in html_of(client, "/incidents/", place=region.slug)
+    assert "Sumy strike" in html_of(client, "/incidents/", place=ukraine.slug)
+    assert "Sumy strike" not in html_of(client, "/incidents/", year="2025")
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"type": "nuclear"},
+        {"place": "nowhere"},
+        {"year": "1800"},
+        {"year": "abc"},
+        {"place": "\x00"},
+        {"year": "9" * 50},
+    ],
+)
+def test_incidents_index_survives_bad_filters(client, params):
+    make_article(incidents=[make_incident()])
+    response = client.get("/incidents/", params)
+    assert response.status_code == 200
+    assert 'class="form-error" role="alert"' in response.content.decode()
+
+
+def test_index_pages_run_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    country = make_place("Ukraine", kind="country")
+    for number in range(20):
+        make_article(
+            people=[make_person(f"Person {number}")],
+            places=[make_place(f"Region {number}", kind="region", parent=country)],
+            incidents=[make_incident(f"Incident {number}")],
+        )
+    for path, bound in [("/people/", 6), ("/places/", 6), ("/incidents/", 9), ("/organisations/", 6)]:
+        with django_assert_max_num_queries(bound):
+            assert client.get(path).status_code == 200
+
+
+# ---------------------------------------------------------------- date archives
+
+
+def test_date_archives_list_published_articles_by_year_month_and_day(client):
+    moment = datetime.datetime(2024, 3, 5, 12, tzinfo=datetime.UTC)
+    make_article(headline="Spring report", published_at=moment)
+    make_draft(headline="Draftmarker story")
+    assert "/archive/2024/" in html_of(client, "/archive/")
+    assert 'href="/archive/2024/3/"' in html_of(client, "/archive/2024/")
+    month = html_of(client, "/archive/2024/3/")
+    assert "Spring report" in month and 'href="/archive/2024/3/5/"' in month
+    assert "Spring report" in html_of(client, "/archive/2024/3/5/")
+    assert_nothing_hidden(month)
+
+
+@pytest.mark.parametrize(
+    "path", ["/archive/2023/", "/archive/2024/13/", "/archive/2024/2/30/", "/archive/99999/", "/archive/2024/3/6/"]
+)
+def test_empty_or_impossible_dates_are_not_found(client, path):
+    make_article(published_at=datetime.datetime(2024, 3, 5, 12, tzinfo=datetime.UTC))
+    assert client.get(path).status_code == 404
+
+
+def test_a_scheduled_article_is_not_in_the_date_archive_before_its_time(client):
+    make_scheduled(headline="Schedulemarker story")
+    tomorrow = timezone.now() + datetime.timedelta(days=1)
+    assert client.get(f"/archive/{tomorrow.year}/{tomorrow.month}/{tomorrow.day}/").status_code == 404
+
+
+# ---------------------------------------------------------------- permanence
+
+
+def test_an_article_keeps_answering_at_every_old_address(client):
+    article = make_article(headline="First headline")
+    first_url = article.get_absolute_url()
+    article.slug = "second-address"
+    article.save()
+    article.slug = "third-address"
+    article.save()
+    for old in [first_url, "/articles/second-address/"]:
+        response = client.get(old)
+        assert response.status_code == 301
+        assert response["Location"] == "/articles/third-address/"
+    assert client.get("/articles/third-address/").status_code == 200
+
+
+def test_renaming_an_entity_moves_its_page_and_redirects_the_old_one(client):
+    place = make_place("Kiev")
+    make_article(places=[place])
+    place.name = "Kyiv"
+    place.save()
+    assert place.slug == "kyiv"
+    response = client.get("/places/kiev/")
+    assert response.status_code == 301 and response["Location"] == "/places/kyiv/"
+
+
+def test_an_old_address_of_an_unpublished_article_is_not_found(client):
+    article = make_article()
+    old = article.get_absolute_url()
+    article.slug = "new-address"
+    article.status = Article.Status.WITHDRAWN
+    article.save()
+    assert client.get(old).status_code == 404
+
+
+# ---------------------------------------------------------------- conditional GET
+
+
+def test_pages_answer_304_until_something_changes(client):
+    person = make_person()
+    article = make_article(people=[person])
+    for url in [article.get_absolute_url(), person.get_absolute_url(), "/"]:
+        first = client.get(url)
+        assert first.has_header("ETag") and first.has_header("Last-Modified")
+        assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    etag = client.get(article.get_absolute_url())["ETag"]
+    article.headline = "A corrected headline"
+    article.save()
+    changed = client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and "A corrected headline" in changed.content.decode()
+
+
+def test_a_scheduled_article_going_live_changes_the_validators(client):
+    person = make_person()
+    make_article(people=[person], published_at=hours_ago(5))
+    scheduled = make_scheduled(people=[person], headline="Now it is out")
+    ArchiveState.objects.update(changed_at=hours_ago(3))  # the last edit was a while ago
+    etag = client.get(person.get_absolute_url())["ETag"]
+    # Time passes: no save, only the scheduled moment coming.
+    Article.objects.filter(pk=scheduled.pk).update(published_at=hours_ago(1))
+    Article.sync_links([scheduled.pk])
+    response = client.get(person.get_absolute_url(), HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200 and "Now it is out" in response.content.decode()
+
+
+def test_tagging_an_article_changes_the_validators(client):
+    person = make_person()
+    article = make_article(people=[person])
+    other = make_person("Andriy Sybiha")
+    make_article(people=[other])
+    etag = client.get(other.get_absolute_url())["ETag"]
+    article.people.add(other)
+    assert client.get(other.get_absolute_url(), HTTP_IF_NONE_MATCH=etag).status_code == 200

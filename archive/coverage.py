@@ -1,0 +1,192 @@
+"""An entity's coverage as readers see it: counts, pages, a timeline, the company it keeps.
+
+Everything here reads the entity link tables, which keep a copy of each
+article's publication time (see LinkQuerySet.visible), so an entity's coverage
+is one index range however many articles it has. Articles themselves are
+always fetched through Article.objects.published().
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import connection, models
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
+
+from .models import ENTITY_KINDS, Article, Incident, Place
+
+
+class YearMonth(models.Func):
+    """'YYYY-MM' of a UTC timestamp, computed natively on each database."""
+
+    output_field = models.CharField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="substr(%(expressions)s, 1, 7)", **extra)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler, connection, template="to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM')", **extra
+        )
+
+
+class Coverage:
+    """The published articles of one entity, newest first, as a sequence Paginator can page."""
+
+    def __init__(self, entity):
+        self.entity = entity
+        self.links = entity.entity_kind.link_model.objects.visible().filter(tag=entity)
+        self._count = None
+
+    def count(self):
+        if self._count is None:
+            self._count = self.links.count()
+        return self._count
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, index):
+        ids = list(
+            self.links.order_by("-published_at", "-content_object_id").values_list("content_object_id", flat=True)[
+                index
+            ]
+        )
+        articles = Article.objects.published().in_bulk(ids)
+        return [articles[pk] for pk in ids if pk in articles]
+
+
+@dataclass
+class Bar:
+    month: datetime.date
+    count: int
+    x: float
+    y: float
+    height: float
+
+    @property
+    def label(self):
+        return f"{self.month:%B %Y}: {self.count} article{'s' if self.count != 1 else ''}"
+
+
+@dataclass
+class Timeline:
+    bars: list
+    years: list  # (year, x) for the axis
+    peak: int
+    width: int = 720
+    height: int = 120
+
+    @property
+    def bar_width(self):
+        return round(max(self.width / max(len(self.bars), 1) - 1, 1), 2)
+
+    @property
+    def first(self):
+        return self.bars[0].month
+
+    @property
+    def last(self):
+        return self.bars[-1].month
+
+    @property
+    def label_y(self):
+        return self.height + 16
+
+    @property
+    def view_height(self):
+        return self.height + 24
+
+
+def timeline(entity, width=720, height=120):
+    """Articles per month from the first month of coverage to the latest, gaps included."""
+    counts = dict(
+        entity.entity_kind.link_model.objects.visible()
+        .filter(tag=entity)
+        .annotate(month=YearMonth("published_at"))
+        .values("month")
+        .annotate(n=Count("pk"))
+        .values_list("month", "n")
+    )
+    if not counts:
+        return None
+    months = sorted(datetime.date(int(key[:4]), int(key[5:7]), 1) for key in counts)
+    first, last = months[0], months[-1]
+    span = (last.year - first.year) * 12 + last.month - first.month + 1
+    peak = max(counts.values())
+    step = width / span
+    bars, years = [], []
+    for offset in range(span):
+        year, month = divmod(first.month - 1 + offset, 12)
+        month_start = datetime.date(first.year + year, month + 1, 1)
+        count = counts.get(f"{month_start:%Y-%m}", 0)
+        bar_height = round(height * count / peak, 2)
+        bars.append(Bar(month_start, count, round(offset * step, 2), round(height - bar_height, 2), bar_height))
+        if month_start.month == 1 or offset == 0:
+            years.append((month_start.year, round(offset * step, 2)))
+    return Timeline(bars=bars, years=years, peak=peak, width=width, height=height)
+
+
+@dataclass
+class Companion:
+    kind: object
+    name: str
+    slug: str
+    article_count: int
+
+    def get_absolute_url(self):
+        return reverse("archive:entity", kwargs={"kind": self.kind.url_prefix, "slug": self.slug})
+
+
+def covered_with(entity, recent=500, per_kind=5):
+    """The entities most often in the same articles, over the entity's latest `recent` articles."""
+    latest = (
+        entity.entity_kind.link_model.objects.visible()
+        .filter(tag=entity)
+        .order_by("-published_at")
+        .values("content_object_id")[:recent]
+    )
+    groups = []
+    for kind in ENTITY_KINDS.values():
+        rows = kind.link_model.objects.filter(content_object_id__in=latest)
+        if kind is entity.entity_kind:
+            rows = rows.exclude(tag=entity)
+        top = rows.values("tag__name", "tag__slug").annotate(n=Count("pk")).order_by("-n", "tag__name")[:per_kind]
+        companions = [Companion(kind, row["tag__name"], row["tag__slug"], row["n"]) for row in top]
+        if companions:
+            groups.append((kind, companions))
+    return groups
+
+
+def place_and_descendants(place):
+    """The ids of a place and every place inside it, at any depth."""
+    table = connection.ops.quote_name(Place._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH RECURSIVE inside(id) AS "
+            f"(SELECT id FROM {table} WHERE id = %s "
+            f"UNION SELECT p.id FROM {table} p JOIN inside ON p.parent_id = inside.id) "
+            "SELECT id FROM inside",
+            [place.pk],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def incidents_in(place_ids):
+    return Incident.objects.public().filter(place_id__in=place_ids).select_related("place").order_by("-date", "name")
+
+
+def most_covered(days=30, per_kind=6):
+    """The entities of each kind with the most published articles in the last `days` days."""
+    now = timezone.now()
+    groups = []
+    for kind in ENTITY_KINDS.values():
+        top = (
+            kind.link_model.objects.filter(published_at__gt=now - datetime.timedelta(days=days), published_at__lte=now)
+            .values("tag__name", "tag__slug")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "tag__name")[:per_kind]
+        )
+        groups.append((kind, [Companion(kind, row["tag__name"], row["tag__slug"], row["n"]) for row in top]))
+    return groups

@@ -1,0 +1,94 @@
+"""RSS 2.0 and Atom feeds: the latest articles, and the latest of each entity."""
+
+from django.contrib.syndication.views import Feed
+from django.http import Http404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+
+from .coverage import Coverage
+from .models import ENTITY_KINDS, Article
+from .rendering import render_markdown
+
+FEED_SIZE = 30
+
+
+class ArticleFeed(Feed):
+    feed_type = Rss201rev2Feed
+    language = "en"
+    author_name = "Newsroom Archive"
+
+    def item_title(self, article):
+        return article.headline
+
+    def item_description(self, article):
+        summary = f"<p><strong>{article.standfirst}</strong></p>" if article.standfirst else ""
+        return summary + render_markdown(article.body)
+
+    def item_link(self, article):
+        return article.get_absolute_url()
+
+    def item_guid(self, article):
+        # The article's number, not its address: a new slug must not make it a new item.
+        return f"tag:newsroom-archive,{article.created_at:%Y-%m-%d}:article-{article.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, article):
+        return article.published_at
+
+    def item_updateddate(self, article):
+        return max(article.updated_at, article.published_at)
+
+    def item_author_name(self, article):
+        return article.byline or None
+
+    def item_categories(self, article):
+        return [entity.name for _kind, entities in article.entities_by_kind() for entity in entities]
+
+    def latest(self, articles):
+        kinds = [kind.article_field for kind in ENTITY_KINDS.values()]
+        return articles.order_by("-published_at", "-id").prefetch_related(*kinds)[:FEED_SIZE]
+
+
+class LatestArticlesFeed(ArticleFeed):
+    title = "Newsroom Archive: latest coverage"
+    description = "The latest articles published in the archive."
+
+    def link(self):
+        return reverse("archive:home")
+
+    def items(self):
+        return self.latest(Article.objects.published())
+
+
+class LatestArticlesAtomFeed(LatestArticlesFeed):
+    feed_type = Atom1Feed
+    subtitle = LatestArticlesFeed.description
+
+
+class EntityFeed(ArticleFeed):
+    def get_object(self, request, kind, slug):
+        entity = kind.model.objects.public().filter(slug=slug).first()
+        if entity is None:
+            raise Http404("No such page.")
+        return entity
+
+    def title(self, entity):
+        return f"Newsroom Archive: {entity.name}"
+
+    def description(self, entity):
+        return f"The latest articles about {entity.name} ({entity.entity_kind.label})."
+
+    def link(self, entity):
+        return entity.get_absolute_url()
+
+    def items(self, entity):
+        newest = [article.pk for article in Coverage(entity)[:FEED_SIZE]]
+        return self.latest(Article.objects.published().filter(pk__in=newest))
+
+
+class EntityAtomFeed(EntityFeed):
+    feed_type = Atom1Feed
+
+    def subtitle(self, entity):
+        return self.description(entity)

@@ -1,0 +1,75 @@
+"""Sitemaps for search engines: every published article and public entity page, and recent news."""
+
+import datetime
+
+from django.contrib.sitemaps import Sitemap
+from django.db.models import Max, OuterRef, Subquery
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from .models import ENTITY_KINDS, Article
+
+
+class ArticleSitemap(Sitemap):
+    limit = 10_000
+
+    def items(self):
+        return Article.objects.published().order_by("id").only("slug", "updated_at", "published_at")
+
+    def lastmod(self, article):
+        return max(article.updated_at, article.published_at)
+
+
+class EntitySitemap(Sitemap):
+    limit = 10_000
+
+    def __init__(self, kind):
+        self.kind = kind
+
+    def items(self):
+        latest = (
+            self.kind.link_model.objects.visible()
+            .filter(tag=OuterRef("pk"))
+            .order_by()
+            .values("tag")
+            .annotate(latest=Max("published_at"))
+            .values("latest")
+        )
+        return (
+            self.kind.model.objects.public().order_by("id").annotate(latest=Subquery(latest)).only("slug", "updated_at")
+        )
+
+    def lastmod(self, entity):
+        return max(filter(None, [entity.updated_at, entity.latest]))
+
+
+class HomeSitemap(Sitemap):
+    changefreq = "hourly"
+
+    def items(self):
+        indexes = [("archive:entity_index", {"kind": kind.url_prefix}) for kind in ENTITY_KINDS.values()]
+        return [("archive:home", {}), ("archive:archive_index", {}), *indexes]
+
+    def location(self, item):
+        name, kwargs = item
+        return reverse(name, kwargs=kwargs)
+
+
+SITEMAPS = {
+    "pages": HomeSitemap,
+    "articles": ArticleSitemap,
+    **{kind.url_prefix: EntitySitemap(kind) for kind in ENTITY_KINDS.values()},
+}
+
+
+def news_sitemap(request):
+    """Google News: the articles published in the last two days, at most 1,000."""
+    since = timezone.now() - datetime.timedelta(days=2)
+    articles = Article.objects.published().filter(published_at__gte=since).order_by("-published_at")[:1000]
+    return render(
+        request,
+        "archive/news_sitemap.xml",
+        {"articles": articles, "site": request.build_absolute_uri("/").rstrip("/")},
+        content_type="application/xml; charset=utf-8",
+    )

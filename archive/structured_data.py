@@ -1,0 +1,59 @@
+"""schema.org descriptions of pages, for search engines and link previews."""
+
+SCHEMA_TYPES = {"person": "Person", "place": "Place", "organisation": "Organization", "incident": "Event"}
+
+
+def thing(kind, entity, request):
+    data = {
+        "@type": SCHEMA_TYPES.get(kind.key, "Thing"),
+        "name": entity.name,
+        "url": request.build_absolute_uri(entity.get_absolute_url()),
+    }
+    if kind.key == "incident":
+        data["startDate"] = entity.date.isoformat()
+        if entity.end_date:
+            data["endDate"] = entity.end_date.isoformat()
+    if kind.key == "place" and entity.latitude is not None and entity.longitude is not None:
+        data["geo"] = {
+            "@type": "GeoCoordinates",
+            "latitude": float(entity.latitude),
+            "longitude": float(entity.longitude),
+        }
+    return data
+
+
+def news_article(article, groups, request):
+    url = request.build_absolute_uri(article.get_absolute_url())
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.headline,
+        "url": url,
+        "mainEntityOfPage": url,
+        "datePublished": article.published_at.isoformat(),
+        "dateModified": max(article.updated_at, article.published_at).isoformat(),
+        "isAccessibleForFree": True,
+        "inLanguage": "en",
+        "publisher": {"@type": "Organization", "name": article.publication or "Newsroom Archive"},
+    }
+    if article.standfirst:
+        data["description"] = article.standfirst
+    if article.byline:
+        data["author"] = [{"@type": "Person", "name": article.byline}]
+    if article.dateline:
+        data["dateline"] = article.dateline
+    about = [thing(kind, entity, request) for kind, entities in groups if kind.key == "incident" for entity in entities]
+    mentions = [
+        thing(kind, entity, request) for kind, entities in groups if kind.key != "incident" for entity in entities
+    ]
+    if about:
+        data["about"] = about
+    if mentions:
+        data["mentions"] = mentions
+    citations = [
+        {"@type": "CreativeWork", "url": source.url, **({"name": source.title} if source.title else {})}
+        for source in article.sources.all()
+    ]
+    if citations:
+        data["citation"] = citations
+    return data
