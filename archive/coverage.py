@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db import connection, models
 from django.db.models import Count
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 
@@ -47,12 +48,14 @@ class Coverage:
     def __len__(self):
         return self.count()
 
+    def newest_ids(self, count):
+        return list(self.newest().values_list("content_object_id", flat=True)[:count])
+
+    def newest(self):
+        return self.links.order_by("-published_at", "-content_object_id")
+
     def __getitem__(self, index):
-        ids = list(
-            self.links.order_by("-published_at", "-content_object_id").values_list("content_object_id", flat=True)[
-                index
-            ]
-        )
+        ids = list(self.newest().values_list("content_object_id", flat=True)[index])
         articles = Article.objects.published().in_bulk(ids)
         return [articles[pk] for pk in ids if pk in articles]
 
@@ -99,6 +102,9 @@ class Timeline:
         return self.height + 24
 
 
+MIN_MONTHS = 12  # a short run of coverage still reads as a chart, not a block
+
+
 def timeline(entity, width=720, height=120):
     """Articles per month from the first month of coverage to the latest, gaps included."""
     counts = dict(
@@ -114,6 +120,10 @@ def timeline(entity, width=720, height=120):
     months = sorted(datetime.date(int(key[:4]), int(key[5:7]), 1) for key in counts)
     first, last = months[0], months[-1]
     span = (last.year - first.year) * 12 + last.month - first.month + 1
+    if span < MIN_MONTHS:  # show the months before the first article too, as empty
+        back = first.month - 1 - (MIN_MONTHS - span)
+        first = datetime.date(first.year + back // 12, back % 12 + 1, 1)
+        span = MIN_MONTHS
     peak = max(counts.values())
     step = width / span
     bars, years = [], []
@@ -123,7 +133,8 @@ def timeline(entity, width=720, height=120):
         count = counts.get(f"{month_start:%Y-%m}", 0)
         bar_height = round(height * count / peak, 2)
         bars.append(Bar(month_start, count, round(offset * step, 2), round(height - bar_height, 2), bar_height))
-        if month_start.month == 1 or offset == 0:
+        # A year label at each January, and at the start unless a January follows too closely.
+        if month_start.month == 1 or (offset == 0 and month_start.month <= 9):
             years.append((month_start.year, round(offset * step, 2)))
     return Timeline(bars=bars, years=years, peak=peak, width=width, height=height)
 
@@ -160,21 +171,29 @@ def covered_with(entity, recent=500, per_kind=5):
 
 
 def place_and_descendants(place):
-    """The ids of a place and every place inside it, at any depth."""
+    """A subquery of the ids of a place and every place inside it, at any depth.
+
+    Kept in SQL: a country can hold tens of thousands of places, too many to
+    pass back to the database as parameters.
+    """
     table = connection.ops.quote_name(Place._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH RECURSIVE inside(id) AS "
-            f"(SELECT id FROM {table} WHERE id = %s "
-            f"UNION SELECT p.id FROM {table} p JOIN inside ON p.parent_id = inside.id) "
-            "SELECT id FROM inside",
-            [place.pk],
-        )
-        return [row[0] for row in cursor.fetchall()]
+    return RawSQL(
+        f"WITH RECURSIVE inside(id) AS "
+        f"(SELECT id FROM {table} WHERE id = %s "
+        f"UNION SELECT p.id FROM {table} p JOIN inside ON p.parent_id = inside.id) "
+        "SELECT id FROM inside",
+        [place.pk],
+    )
 
 
-def incidents_in(place_ids):
-    return Incident.objects.public().filter(place_id__in=place_ids).select_related("place").order_by("-date", "name")
+def incidents_in(place):
+    """Public incidents in a place or anywhere inside it, newest first."""
+    return (
+        Incident.objects.public()
+        .filter(place_id__in=place_and_descendants(place))
+        .select_related("place")
+        .order_by("-date", "name")
+    )
 
 
 def most_covered(days=30, per_kind=6):

@@ -325,10 +325,14 @@ class DemoArchive:
             killed = incident.values["killed"]
             noun = data.INCIDENT_TYPES[incident.values["incident_type"]][0]
             where = incident.values["place"]
+            options = [
+                (f"{noun.capitalize()} hits {where.name}, officials say", [where]),
+                (f"{where.name} counts the cost after {noun}", [where]),
+                (f"Officials investigate {noun} in {where.name}", [where]),
+                (f"What we know about the {noun} in {where.name}", [where]),
+            ]
             if killed:
-                options = [(f"{killed} killed in {noun} on {where.name}", [where])]
-            else:
-                options = [(f"{noun.capitalize()} hits {where.name}, officials say", [where])]
+                options.append((f"{killed} killed in {noun} on {where.name}", [where]))
         elif people and rng.random() < 0.5:
             options = [(f"{people[0].name} warns of {rng.choice(data.OBJECTS)}", [people[0]])]
         elif organisations and rng.random() < 0.4:
@@ -392,13 +396,15 @@ def generate(*, articles, seed=1, end_date=None, progress=None):
     demo.build_incidents()
     with transaction.atomic():
         write_entities(demo)
-        slugs = set()
-        moments = sorted(demo.random_moment() for _ in range(articles))
-        for start in range(0, articles, BATCH_SIZE):
+    # A transaction per batch keeps the write-ahead log small on a million articles.
+    slugs = set()
+    moments = sorted(demo.random_moment() for _ in range(articles))
+    for start in range(0, articles, BATCH_SIZE):
+        with transaction.atomic():
             write_articles(demo, moments[start : start + BATCH_SIZE], slugs)
-            if progress:
-                progress(len(moments[start : start + BATCH_SIZE]))
-        ArchiveState.touch()
+        if progress:
+            progress(len(moments[start : start + BATCH_SIZE]))
+    ArchiveState.touch()
     return demo
 
 
@@ -498,8 +504,9 @@ def write_articles(demo, moments, slugs):
                 )
             )
         for position, (publisher, url) in enumerate(article_sources, start=1):
+            title = f"{data.SOURCE_TITLES[position % len(data.SOURCE_TITLES)]}: {article.headline}"
             source_rows.append(
-                SourceLink(article=article, position=position, title=article.headline, url=url, publisher=publisher)
+                SourceLink(article=article, position=position, title=title, url=url, publisher=publisher)
             )
     for model, rows_of_kind in link_rows.items():
         model.entity_kind.link_model.objects.bulk_create(rows_of_kind, batch_size=BATCH_SIZE)

@@ -548,6 +548,8 @@ PUBLICATIONS = [
     ("Harbour Street Journal", 4),
 ]
 
+SOURCE_TITLES = ["Original report", "Follow-up", "Local account", "Official statement"]
+
 SOURCE_PUBLISHERS = [
     "reuters.com",
     "apnews.com",

@@ -4,6 +4,7 @@ from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import format_html
 
 from .coverage import Coverage
 from .models import ENTITY_KINDS, Article
@@ -21,7 +22,7 @@ class ArticleFeed(Feed):
         return article.headline
 
     def item_description(self, article):
-        summary = f"<p><strong>{article.standfirst}</strong></p>" if article.standfirst else ""
+        summary = format_html("<p><strong>{}</strong></p>", article.standfirst) if article.standfirst else ""
         return summary + render_markdown(article.body)
 
     def item_link(self, article):
@@ -83,8 +84,7 @@ class EntityFeed(ArticleFeed):
         return entity.get_absolute_url()
 
     def items(self, entity):
-        newest = [article.pk for article in Coverage(entity)[:FEED_SIZE]]
-        return self.latest(Article.objects.published().filter(pk__in=newest))
+        return self.latest(Article.objects.published().filter(pk__in=Coverage(entity).newest_ids(FEED_SIZE)))
 
 
 class EntityAtomFeed(EntityFeed):

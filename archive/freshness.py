@@ -13,11 +13,17 @@ from django.views.decorators.http import condition
 from .models import ArchiveState, Article
 
 
+def last_changed(state=None):
+    """When anything readers see last changed: the last write, or the last article to go live."""
+    state = state or ArchiveState.current()
+    latest = Article.objects.published().order_by("-published_at").values_list("published_at", flat=True).first()
+    return max(filter(None, [state.changed_at, latest]))
+
+
 def archive_stamp(request):
     if not hasattr(request, "_archive_stamp"):
         state = ArchiveState.current()
-        latest = Article.objects.published().order_by("-published_at").values_list("published_at", flat=True).first()
-        request._archive_stamp = (state, max(filter(None, [state.changed_at, latest])))
+        request._archive_stamp = (state, last_changed(state))
     return request._archive_stamp
 
 

@@ -15,8 +15,9 @@ best candidates are then scored exactly.
 import datetime
 import math
 
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import Max, Min
+from django.db.models import Min
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -25,6 +26,7 @@ from .models import ENTITY_KINDS, Article
 PER_SIDE = 60  # candidates per entity before and after the article
 RESCORED = 40  # best candidates whose shared entities are counted exactly
 MAX_ENTITIES = 24
+STATISTICS_KEPT_FOR = 600  # seconds
 
 
 def related_articles(article, groups, limit=6):
@@ -59,11 +61,21 @@ def related_articles(article, groups, limit=6):
     return [articles[pk] for pk in chosen if pk in articles][:limit]
 
 
+def archive_statistics():
+    """How many articles are public and since when: only for weighting, so a few minutes old will do."""
+
+    def compute():
+        published = Article.objects.published()
+        return published.count(), published.aggregate(first=Min("published_at"))["first"]
+
+    return cache.get_or_set("related:archive-statistics", compute, STATISTICS_KEPT_FOR)
+
+
 def entity_weights(rows, count, now):
     """Inverse document frequency of each entity, from what the candidate query read."""
-    stats = Article.objects.aggregate(size=Max("pk"), first=Min("published_at"))
-    archive_size = max(stats["size"] or 1, 1)
-    archive_span = max((now - (stats["first"] or now)).total_seconds(), 86400)
+    size, first = archive_statistics()
+    archive_size = max(size, 1)
+    archive_span = max((now - (first or now)).total_seconds(), 86400)
     times = {index: [] for index in range(count)}
     for _article_pk, index, published_at in rows:
         times[index].append(published_at)

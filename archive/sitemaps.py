@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from .freshness import last_changed
 from .models import ENTITY_KINDS, Article
 
 
@@ -19,6 +20,10 @@ class ArticleSitemap(Sitemap):
 
     def lastmod(self, article):
         return max(article.updated_at, article.published_at)
+
+    def get_latest_lastmod(self):
+        # Django's default reads every item to find this.
+        return last_changed()
 
 
 class EntitySitemap(Sitemap):
@@ -42,6 +47,10 @@ class EntitySitemap(Sitemap):
 
     def lastmod(self, entity):
         return max(filter(None, [entity.updated_at, entity.latest]))
+
+    def get_latest_lastmod(self):
+        # Django's default reads every item to find this.
+        return last_changed()
 
 
 class HomeSitemap(Sitemap):

@@ -28,6 +28,8 @@ _UNDECOMPOSED = str.maketrans(
     }
 )
 _WORDS = re.compile(r"\w+")
+# C0 control characters other than tab, newline and carriage return: invisible, and not allowed in XML.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def fold(text):
@@ -47,7 +49,12 @@ def name_key(name):
 
 
 def squash_spaces(text):
-    return " ".join(text.split())
+    return " ".join(without_control_characters(text).split())
+
+
+def without_control_characters(text):
+    """Text with the invisible control characters removed; they would break feeds and sitemaps."""
+    return _CONTROL_CHARACTERS.sub("", text)
 
 
 def slug_base(text, max_length):

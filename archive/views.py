@@ -89,13 +89,12 @@ def entity_detail(request, kind, slug):
         .values_list("pk", flat=True)
     )
     if kind.model is Place:
-        inside = coverage.place_and_descendants(entity)
         sub_places = Place.objects.public().filter(parent=entity).order_by("name")
         context.update(
             sub_places=sub_places[:60],
             sub_place_count=sub_places.count(),
-            incidents=coverage.incidents_in(inside)[:10],
-            incident_count=coverage.incidents_in(inside).count(),
+            incidents=coverage.incidents_in(entity)[:10],
+            incident_count=coverage.incidents_in(entity).count(),
             ancestors=entity.ancestors(),
         )
     return render(request, "archive/entity_detail.html", context)

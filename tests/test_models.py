@@ -315,3 +315,10 @@ def test_every_change_marks_the_archive_as_changed():
     article.delete()
     mark()
     assert changes == sorted(set(changes)), changes
+
+
+def test_invisible_control_characters_are_removed_when_saved():
+    person = make_person("Olena\x01 Kovalenko", description="A\x08 reporter")
+    article = make_article(headline="Head\x07line", standfirst="Stand\x1bfirst", body="Tab\tand\nnewline stay\x0b.")
+    assert (article.headline, article.standfirst, article.body) == ("Headline", "Standfirst", "Tab\tand\nnewline stay.")
+    assert (person.name, person.description) == ("Olena Kovalenko", "A reporter")

@@ -9,13 +9,16 @@ from django.utils.dateparse import parse_datetime
 
 from ..exporters import ARTICLE_FIELDS, SOURCE_FIELDS, entity_data_fields, is_entity_reference
 from ..models import ENTITY_KINDS, Article, SourceLink
+from ..text import without_control_characters
 from .records import ArticleRecord, EntityRecord, ImportProblem
 
 
 def _clean_field(model, name, value, line):
     model_field = model._meta.get_field(name)
-    if isinstance(value, str) and "\x00" in value:
-        raise ImportProblem(f"{name}: contains a NUL character", line)
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ImportProblem(f"{name}: contains a NUL character", line)
+        value = without_control_characters(value)
     try:
         if model_field.get_internal_type() == "DateTimeField" and isinstance(value, str):
             value = parse_moment(value)

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from ..text import squash_spaces, unique_slug
+from ..text import squash_spaces, unique_slug, without_control_characters
 from .history import ArchiveState, KeepsOldSlugs
 from .registry import ENTITY_KINDS
 
@@ -112,6 +112,8 @@ class Article(KeepsOldSlugs):
     def fill_in(self):
         """What every write fills in, including bulk imports that skip save()."""
         self.headline = squash_spaces(self.headline)
+        for name in ["standfirst", "body", "byline", "publication", "dateline", "editor_note"]:
+            setattr(self, name, without_control_characters(getattr(self, name)))
         if self.status == self.Status.PUBLISHED:
             self.published_at = self.published_at or timezone.now()
             self.first_published_at = self.first_published_at or self.published_at
@@ -169,3 +171,8 @@ class SourceLink(models.Model):
 
     def __str__(self):
         return self.title or self.url
+
+    def save(self, *args, **kwargs):
+        self.title = without_control_characters(self.title)
+        self.publisher = without_control_characters(self.publisher)
+        super().save(*args, **kwargs)

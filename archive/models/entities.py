@@ -18,7 +18,7 @@ from django.utils import timezone
 from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import ItemBase, TagBase
 
-from ..text import name_key, slug_base, squash_spaces, unique_slug
+from ..text import name_key, slug_base, squash_spaces, unique_slug, without_control_characters
 from .articles import Article
 from .history import ArchiveState, KeepsOldSlugs
 from .registry import ENTITY_KINDS, EntityKind
@@ -111,6 +111,7 @@ class Entity(KeepsOldSlugs, TagBase):
     def save(self, *args, **kwargs):
         self.name = squash_spaces(self.name)
         self.name_key = name_key(self.name)
+        self.description = without_control_characters(self.description)
         if self.slug and self.slug_follows_old_name():
             self.slug = ""  # renamed: the address follows the new name; the old one redirects
         if not self.slug:

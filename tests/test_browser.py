@@ -1,0 +1,432 @@
+"""The archive in a real browser: a reader's walk, accessibility, keyboard, no JavaScript, privacy, screenshots.
+
+Chromium (the system one) is driven by Playwright against pytest-django's live
+server, over a small generated archive plus one draft whose headline and body
+carry a marker word no reader may ever see.
+"""
+
+import datetime
+import io
+import os
+import re
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.core.management import call_command
+from django.db.models import Count
+from django.utils import timezone
+from playwright.sync_api import expect, sync_playwright
+
+from archive.models import Article, Incident, Organisation, Person, Place
+from archive.text import name_key
+from tests.helpers import make_draft, make_person
+
+pytestmark = pytest.mark.browser
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM must still be usable here.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+MARKER = "Zephyrquill"  # in the draft only: on no public page, ever
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+WIDE = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+PAPER = "rgb(251, 250, 247)"  # the body background site.css sets: proof the stylesheet loaded
+ARTICLE_URL = re.compile(r"/articles/[a-z0-9-]+/$")
+ENTITY_URL = re.compile(r"/(people|places|organisations|incidents)/[a-z0-9-]+/$")
+
+
+# ---------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def most_covered(model):
+    """The public entity of a kind with the most published articles."""
+    link_model = model.entity_kind.link_model
+    top = (
+        link_model.objects.visible()
+        .values("tag")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "tag")
+        .values_list("tag", flat=True)
+        .first()
+    )
+    return model.objects.get(pk=top)
+
+
+@pytest.fixture
+def archive(transactional_db):
+    """A generated archive of about 300 articles ending today, one draft carrying MARKER, and the pages to visit.
+
+    live_server reads committed data, so this is built for each test (transactional_db).
+    """
+    call_command(
+        "generate_demo", articles=300, seed=5, end_date=timezone.localdate(), stdout=io.StringIO(), stderr=io.StringIO()
+    )
+    person, place = most_covered(Person), most_covered(Place)
+    organisation, incident = most_covered(Organisation), most_covered(Incident)
+    # The draft is linked to the most visible entities, and to a person only it covers.
+    draft_person = make_person(f"{MARKER} Draftperson", role=f"{MARKER} spokesperson")
+    draft = make_draft(
+        headline=f"{MARKER} embargoed story from {place.name}",
+        standfirst=f"{MARKER} standfirst.",
+        body=f"{MARKER} said nothing yet.\n\nSecond paragraph.",
+        people=[person, draft_person],
+        places=[place],
+        organisations=[organisation],
+        incidents=[incident],
+    )
+    latest = Article.objects.published().order_by("-published_at", "-id").first()
+    day = timezone.localtime(latest.published_at).date()
+    pages = {
+        "home": "/",
+        "article": latest.get_absolute_url(),
+        "person": person.get_absolute_url(),
+        "place": place.get_absolute_url(),
+        "organisation": organisation.get_absolute_url(),
+        "incident": incident.get_absolute_url(),
+        "people-index": "/people/",
+        "places-index": "/places/",
+        "organisations-index": "/organisations/",
+        "incidents-index": "/incidents/",
+        "archive-index": "/archive/",
+        "archive-year": f"/archive/{day.year}/",
+        "archive-month": f"/archive/{day.year}/{day.month}/",
+        "archive-day": f"/archive/{day.year}/{day.month}/{day.day}/",
+        "not-found": "/articles/no-such-article-here/",
+    }
+    return SimpleNamespace(
+        pages=pages, draft=draft, draft_person=draft_person, entities=[person, place, organisation, incident]
+    )
+
+
+@pytest.fixture
+def context(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, viewport=WIDE)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context):
+    return context.new_page()
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def visit(page, path, *, status=200):
+    response = page.goto(path)
+    assert response is not None, path
+    assert response.status == status, f"{path} answered {response.status}"
+    return response
+
+
+def follow(page, link):
+    """Click a link and wait for the page it leads to; the response of that page."""
+    with page.expect_navigation() as navigation:
+        link.click()
+    response = navigation.value
+    assert response is not None and response.status == 200, f"{page.url} answered {response and response.status}"
+    return response
+
+
+def assert_reader_page(page, *, url=None, h1=None):
+    """What every public page shows a reader: styled, the site's landmarks, one heading, no error, no draft."""
+    if url is not None:
+        expect(page).to_have_url(url)
+    expect(page.locator("body")).to_have_css("background-color", PAPER)
+    expect(page.locator("body > header.site-header")).to_be_visible()
+    expect(page.locator(".site-name")).to_have_text("Newsroom Archive")
+    expect(page.get_by_role("navigation", name="Sections")).to_be_visible()
+    expect(page.get_by_role("search")).to_be_visible()
+    expect(page.locator("body > main#main")).to_be_visible()
+    expect(page.locator("body > footer.site-footer")).to_be_visible()
+    expect(page.locator("h1")).to_have_count(1)
+    if h1 is not None:
+        expect(page.locator("h1")).to_have_text(h1)
+    title = page.title()
+    assert title.endswith("Newsroom Archive"), title
+    assert not title.startswith(("Not found", "Server error")), title
+    assert_no_marker(page)
+
+
+def assert_no_marker(page):
+    """Not in the text, the markup, the metadata, nor any link (the draft's slug carries the marker too)."""
+    assert MARKER.casefold() not in page.content().casefold(), f"the draft's marker is on {page.url}"
+
+
+def chip_name(chip):
+    """A chip's entity name, without the article count some chips carry."""
+    return chip.evaluate("element => element.firstChild.textContent.trim()")
+
+
+def nav_link(page, label):
+    return page.get_by_role("navigation", name="Sections").get_by_role("link", name=label, exact=True)
+
+
+# ---------------------------------------------------------------- 1. a reader's walk
+
+
+def test_a_reader_walks_from_the_latest_coverage_to_a_day_of_the_archive(archive, page):
+    visit(page, "/")
+    assert_reader_page(page, h1="Latest coverage")
+    expect(nav_link(page, "Latest")).to_have_attribute("aria-current", "page")
+    expect(page.get_by_role("heading", name="Most covered in the last 30 days")).to_be_visible()
+
+    # The first article in the latest list.
+    first = page.locator("main .article-list .article-item__headline a").first
+    headline = first.inner_text()
+    follow(page, first)
+    assert_reader_page(page, url=ARTICLE_URL, h1=headline)
+    expect(page.locator("article.article")).to_be_visible()
+    expect(page.locator(".article__body p").first).to_be_visible()
+    assert page.locator(".article__body p").count() >= 2
+    expect(page.locator(".article__header time").first).to_have_attribute("datetime", re.compile(r"^\d{4}-\d\d-\d\d"))
+    entities = page.get_by_role("region", name="In this article")
+    expect(entities).to_be_visible()
+    chips = entities.locator("a.chip")
+    assert chips.count() >= 1
+
+    # One of its entities.
+    chip = chips.first
+    name = chip_name(chip)
+    follow(page, chip)
+    assert_reader_page(page, url=ENTITY_URL, h1=name)
+    coverage = page.get_by_role("region", name=re.compile(r"^Coverage"))
+    expect(coverage.get_by_role("heading", level=2)).to_have_text(re.compile(r"^Coverage \d+ articles?$"))
+    expect(coverage.locator("figure.timeline svg.timeline__chart")).to_be_visible()
+    expect(coverage.locator("figure.timeline figcaption")).to_contain_text("Articles per month")
+    assert coverage.locator("rect.timeline__bar").count() >= 1
+    covered = coverage.locator(".article-list .article-item__headline a")
+    assert covered.count() >= 1
+
+    # An article in its coverage that has related coverage.
+    entity_url = page.url
+    for index in range(covered.count()):
+        headline = covered.nth(index).inner_text()
+        follow(page, covered.nth(index))
+        assert_reader_page(page, url=ARTICLE_URL, h1=headline)
+        if page.get_by_role("region", name="Related coverage").count():
+            break
+        page.goto(entity_url)
+    else:
+        pytest.fail(f"no article covering {name} has related coverage")
+    related = page.get_by_role("region", name="Related coverage").get_by_role("link")
+    assert 1 <= related.count() <= 6
+    headline = related.first.inner_text()
+    follow(page, related.first)
+    assert_reader_page(page, url=ARTICLE_URL, h1=headline)
+    expect(page.locator(".article__body p").first).to_be_visible()
+
+    # The people index, then a letter.
+    follow(page, nav_link(page, "People"))
+    assert_reader_page(page, url=re.compile(r"/people/$"), h1="People")
+    expect(nav_link(page, "People")).to_have_attribute("aria-current", "page")
+    letters = page.get_by_role("navigation", name="By first letter")
+    expect(letters.get_by_role("link", name="All", exact=True)).to_have_attribute("aria-current", "page")
+    names = page.locator(".index-list__name > a").all_inner_texts()
+    assert names
+    letter = next(key[0] for key in map(name_key, names) if key[:1].isascii() and key[:1].isalpha())
+    follow(page, letters.get_by_role("link", name=letter.upper(), exact=True))
+    assert_reader_page(page, url=re.compile(rf"/people/\?letter={letter}$"), h1="People")
+    expect(letters.get_by_role("link", name=letter.upper(), exact=True)).to_have_attribute("aria-current", "page")
+    assert f"· {letter.upper()} ·" in page.title()
+    names = page.locator(".index-list__name > a").all_inner_texts()
+    assert names and all(name_key(each).startswith(letter) for each in names), names
+
+    # By date: a year, a month, a day.
+    follow(page, nav_link(page, "By date"))
+    assert_reader_page(page, url=re.compile(r"/archive/$"), h1="The archive by date")
+    expect(nav_link(page, "By date")).to_have_attribute("aria-current", "page")
+    year_link = page.locator("main .year-list a").first
+    year = year_link.inner_text()
+    follow(page, year_link)
+    assert_reader_page(page, url=re.compile(rf"/archive/{year}/$"), h1=year)
+    expect(page.get_by_role("navigation", name="Archive").get_by_role("link", name="By date")).to_be_visible()
+    month_link = page.locator("main .month-list a").first
+    month_name = month_link.inner_text()
+    follow(page, month_link)
+    assert_reader_page(page, url=re.compile(rf"/archive/{year}/\d{{1,2}}/$"), h1=f"{month_name} {year}")
+    month = int(page.url.rstrip("/").rsplit("/", 1)[1])
+    day_link = page.get_by_role("navigation", name="Days with coverage").get_by_role("link").first
+    day = datetime.date(int(year), month, int(day_link.inner_text()))
+    follow(page, day_link)
+    assert_reader_page(page, url=re.compile(rf"/archive/{year}/{month}/{day.day}/$"), h1=day.strftime("%A %-d %B %Y"))
+    breadcrumbs = page.get_by_role("navigation", name="Archive")
+    expect(breadcrumbs.get_by_role("link")).to_have_text(["By date", year, month_name])
+    times = page.locator("main .article-list .meta time")
+    assert times.count() >= 1
+    for stamp in times.evaluate_all("elements => elements.map(element => element.getAttribute('datetime'))"):
+        assert stamp.startswith(day.isoformat()), stamp
+
+
+# ---------------------------------------------------------------- 2. accessibility
+
+
+def axe_violations(page):
+    return Axe().run(page).response["violations"]
+
+
+def describe(where, violations):
+    lines = []
+    for violation in violations:
+        lines.append(f"{where}: {violation['id']} ({violation['impact']}) {violation['help']}")
+        for node in violation["nodes"]:
+            lines.append(f"    at {' '.join(map(str, node['target']))}")
+            lines.append(f"    {node['html']}")
+            if node.get("failureSummary"):
+                lines.append("    " + node["failureSummary"].replace("\n", "\n    "))
+    return "\n".join(lines)
+
+
+def test_no_page_type_has_a_serious_or_critical_accessibility_violation(archive, page):
+    serious = []
+    for name, path in archive.pages.items():
+        visit(page, path, status=404 if name == "not-found" else 200)
+        violations = axe_violations(page)
+        if violations:
+            print(describe(f"{name} {path}", violations))  # every impact, for the record
+        serious += [(f"{name} {path}", v) for v in violations if v["impact"] in {"serious", "critical"}]
+    assert not serious, "\n" + "\n".join(describe(where, [violation]) for where, violation in serious)
+
+
+DANGLING_REFERENCES = """() => {
+    const names = ["aria-describedby", "aria-labelledby", "aria-controls", "aria-owns", "for"];
+    const selector = "[aria-describedby], [aria-labelledby], [aria-controls], [aria-owns], label[for]";
+    return [...document.querySelectorAll(selector)].flatMap(element =>
+        names.filter(name => element.hasAttribute(name)).flatMap(name =>
+            element.getAttribute(name).split(/\\s+/).filter(id => id && !document.getElementById(id))
+                .map(id => `${name}="${id}" points to nothing: ${element.cloneNode(false).outerHTML}`)));
+}"""
+
+
+def test_every_aria_and_label_reference_points_to_an_element_on_the_page(archive, page):
+    """axe lists a missing aria-describedby target only as "needs review"; readers lose the description all the same."""
+    broken = []
+    for name, path in archive.pages.items():
+        visit(page, path, status=404 if name == "not-found" else 200)
+        broken += [f"{name} {path}: {problem}" for problem in page.evaluate(DANGLING_REFERENCES)]
+    assert not broken, "\n" + "\n".join(broken)
+
+
+# ---------------------------------------------------------------- 3. keyboard
+
+
+def test_the_first_tab_reaches_the_skip_link_which_moves_focus_to_the_main_content(archive, page):
+    visit(page, archive.pages["article"])
+    skip_link = page.locator("a.skip-link")
+    page.keyboard.press("Tab")
+    expect(skip_link).to_be_focused()
+    expect(skip_link).to_have_text("Skip to content")
+    # Hidden until focused, then on screen.
+    box = skip_link.bounding_box()
+    assert box is not None and box["y"] >= 0 and box["height"] > 0, box
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"#main$"))
+    expect(page.locator("main#main")).to_be_focused()
+    # The next Tab goes on from the main content, not from the header.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('main') !== null"), page.evaluate(
+        "document.activeElement.outerHTML"
+    )
+
+
+# ---------------------------------------------------------------- 4. without JavaScript
+
+
+def test_article_body_and_entity_timeline_show_without_javascript(archive, browser, live_server):
+    context = browser.new_context(base_url=live_server.url, viewport=WIDE, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.set_content("<title>before</title><script>document.title = 'ran'</script>")
+        assert page.title() == "before", "JavaScript is not off in this context"
+
+        visit(page, archive.pages["article"])
+        assert_reader_page(page, url=ARTICLE_URL)
+        expect(page.locator(".article__body p").first).to_be_visible()
+        assert page.locator(".article__body p").count() >= 2
+        expect(page.get_by_role("region", name="In this article").locator("a.chip").first).to_be_visible()
+
+        for kind in ["person", "place", "organisation", "incident"]:
+            visit(page, archive.pages[kind])
+            assert_reader_page(page, url=ENTITY_URL)
+            timeline = page.locator("figure.timeline")
+            expect(timeline.locator("svg.timeline__chart")).to_be_visible()
+            assert timeline.locator("rect.timeline__bar").count() >= 1
+            # The numbers behind the chart open without a script.
+            timeline.locator("summary").click()
+            expect(timeline.locator("table tbody tr").first).to_be_visible()
+    finally:
+        context.close()
+
+
+# ---------------------------------------------------------------- 5. privacy
+
+
+def test_the_draft_is_on_no_page_a_reader_can_visit(archive, page):
+    draft_only = archive.draft_person
+    paths = [
+        *archive.pages.values(),
+        *(entity.get_absolute_url() for entity in archive.entities),
+        f"/people/?letter={name_key(draft_only.name)[0]}",
+        "/people/?letter=other",
+        "/places/?letter=" + name_key(archive.entities[1].name)[0],
+    ]
+    missing = {
+        archive.pages["not-found"],
+        archive.draft.get_absolute_url(),  # the draft's own address
+        draft_only.get_absolute_url(),  # an entity only the draft covers
+    }
+    for path in [*paths, *missing]:
+        visit(page, path, status=404 if path in missing else 200)
+        if path not in missing:
+            assert_reader_page(page)
+        assert_no_marker(page)
+
+
+# ---------------------------------------------------------------- 6. screenshots
+
+
+def test_screenshots_of_every_page_type(archive, browser, live_server, page):
+    SCREENSHOTS.mkdir(exist_ok=True)
+    taken = []
+    for name, path in archive.pages.items():
+        visit(page, path, status=404 if name == "not-found" else 200)
+        target = SCREENSHOTS / f"{name}-1280.png"
+        page.screenshot(path=target, full_page=True)
+        taken.append(target)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= WIDE["width"], f"{name} scrolls sideways at 1280px: {width}px wide"
+
+    phone = browser.new_context(base_url=live_server.url, viewport=PHONE)
+    try:
+        small = phone.new_page()
+        visit(small, archive.pages["article"])
+        assert_reader_page(small, url=ARTICLE_URL)
+        target = SCREENSHOTS / "article-390.png"
+        small.screenshot(path=target, full_page=True)
+        taken.append(target)
+        width = small.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"the article scrolls sideways at 390px: {width}px wide"
+    finally:
+        phone.close()
+    for target in taken:
+        assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", target
