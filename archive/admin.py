@@ -24,6 +24,7 @@ from .models import (
     SourceLink,
     check_names_are_free,
 )
+from .search.engine import SearchRequest, search
 from .text import name_key
 
 # ---------------------------------------------------------------- articles
@@ -133,6 +134,15 @@ class ArticleAdmin(admin.ModelAdmin):
                 ),
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_search_results(self, request, queryset, search_term):
+        # The same engine as the public search, over every article whatever its status.
+        if not search_term.strip():
+            return queryset, False
+        results = search(SearchRequest(query=search_term, order="newest", public=False))
+        if not results.searched:  # nothing searchable, e.g. only "the": Django's own search
+            return super().get_search_results(request, queryset, search_term)
+        return queryset.filter(pk__in=results.candidate_ids), False
 
     @admin.display(description="status", ordering="status")
     def status_label(self, article):

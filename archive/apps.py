@@ -6,6 +6,14 @@ class ArchiveConfig(AppConfig):
     name = "archive"
     verbose_name = "Archive"
 
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from .search.schema import install_after_migrate
+
+        # The full-text index lives outside Django's models: its triggers follow the entity kinds.
+        post_migrate.connect(install_after_migrate, sender=self)
+
 
 class ArchiveAdminConfig(admin_apps.AdminConfig):
     """The admin, with our site class: see archive.sites.ArchiveAdminSite."""

@@ -14,11 +14,12 @@ import random
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from . import demo_data as data
 from .models import ENTITY_KINDS, Alias, ArchiveState, Article, Incident, Organisation, Person, Place, SourceLink
+from .search import schema as search_index
 from .text import name_key, slug_base
 
 BATCH_SIZE = 1000
@@ -400,8 +401,9 @@ def generate(*, articles, seed=1, end_date=None, progress=None):
     slugs = set()
     moments = sorted(demo.random_moment() for _ in range(articles))
     for start in range(0, articles, BATCH_SIZE):
-        with transaction.atomic():
-            write_articles(demo, moments[start : start + BATCH_SIZE], slugs)
+        with transaction.atomic(), search_index.deferred(connection):
+            created = write_articles(demo, moments[start : start + BATCH_SIZE], slugs)
+            search_index.reindex(connection, [article.pk for article in created])
         if progress:
             progress(len(moments[start : start + BATCH_SIZE]))
     ArchiveState.touch()
@@ -511,3 +513,4 @@ def write_articles(demo, moments, slugs):
     for model, rows_of_kind in link_rows.items():
         model.entity_kind.link_model.objects.bulk_create(rows_of_kind, batch_size=BATCH_SIZE)
     SourceLink.objects.bulk_create(source_rows, batch_size=BATCH_SIZE)
+    return created

@@ -3,7 +3,9 @@
 from django import forms
 
 from .coverage import place_and_descendants
-from .models import Incident, Place
+from .models import ENTITY_KINDS, Incident, Place
+from .search.engine import SearchRequest
+from .text import without_control_characters
 
 
 class IncidentFilterForm(forms.Form):
@@ -35,3 +37,66 @@ class IncidentFilterForm(forms.Form):
         if data.get("year"):
             incidents = incidents.filter(date__year=data["year"])
         return incidents
+
+
+class SearchForm(forms.Form):
+    """The search page's parameters. Whatever arrives, it gives a search to run and notes on what it ignored."""
+
+    q = forms.CharField(required=False, strip=True)
+    entity = forms.MultipleChoiceField(required=False, choices=[])  # "kind:slug", checked in clean_entity
+    date_from = forms.DateField(required=False, label="From")
+    date_to = forms.DateField(required=False, label="To")
+    year = forms.IntegerField(required=False, min_value=1900, max_value=2100)
+    type = forms.ChoiceField(required=False, choices=[("", "Any type"), *Incident.Type.choices], label="Incident type")
+    publication = forms.CharField(required=False, max_length=200)
+    order = forms.ChoiceField(
+        required=False, choices=[("", "Best match"), ("newest", "Newest first"), ("oldest", "Oldest first")]
+    )
+    page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
+
+    def clean_q(self):
+        # Drop what cannot be typed: NUL and other control characters.
+        return without_control_characters(self.cleaned_data["q"])[:2000]
+
+    def clean_entity(self):
+        return self.data.getlist("entity") if hasattr(self.data, "getlist") else []
+
+    def search_request(self):
+        """A SearchRequest from the valid fields, and notes for the others."""
+        self.is_valid()
+        data = {name: value for name, value in self.cleaned_data.items()}
+        notes = []
+        for name, errors in self.errors.items():
+            label = self.fields[name].label or name
+            notes.append(f"{label}: {' '.join(errors)} It was left out of the search.")
+        entities, impossible = [], False
+        for value in self.data.getlist("entity")[:10] if hasattr(self.data, "getlist") else []:
+            entity = entity_from_filter(value)
+            if entity is None:
+                notes.append(f"Nothing in the archive matches the filter “{value[:80]}”.")
+                impossible = True
+            elif entity not in entities:
+                entities.append(entity)
+        request = SearchRequest(
+            query=data.get("q") or "",
+            entities=entities,
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            year=data.get("year"),
+            incident_type=data.get("type") or "",
+            publication=without_control_characters(data.get("publication") or ""),
+            order=data.get("order") or "",
+            page=data.get("page") or 1,
+            impossible=impossible,
+        )
+        return request, notes
+
+
+def entity_from_filter(value):
+    """(kind, entity) for "person:volodymyr-zelenskiy", if that entity is public."""
+    kind_key, _, slug = str(value).partition(":")
+    kind = ENTITY_KINDS.get(kind_key)
+    if kind is None or not slug or len(slug) > 200 or "\x00" in slug:
+        return None
+    entity = kind.model.objects.public().filter(slug=slug).first()
+    return (kind, entity) if entity else None

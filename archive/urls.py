@@ -3,6 +3,7 @@ from django.urls import path, register_converter
 
 from . import feeds, views
 from .converters import EntityKindConverter
+from .search import views as search_views
 from .sitemaps import SITEMAPS, news_sitemap
 
 register_converter(EntityKindConverter, "entity_kind")
@@ -28,6 +29,8 @@ urlpatterns = [
     path("sitemap-news.xml", news_sitemap, name="news_sitemap"),
     path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("search/", search_views.search_page, name="search"),
+    path("search/feed/", search_views.SearchFeed(), name="search_feed"),
     path("<entity_kind:kind>/", views.entity_index, name="entity_index"),
     path("<entity_kind:kind>/<slug:slug>/", views.entity_detail, name="entity"),
 ]

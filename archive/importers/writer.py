@@ -10,11 +10,12 @@ diacritics) means a known entity, linked as it is.
 import json
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 
 from ..exporters import entity_data_fields, is_entity_reference
 from ..models import ENTITY_KINDS, Alias, ArchiveState, Article, SourceLink, check_names_are_free
+from ..search import schema as search_index
 from ..text import name_key, slug_base, unique_slug
 from .records import ArticleRecord, EntityRecord, ImportProblem
 
@@ -218,11 +219,14 @@ class Writer:
     # ------------------------------------------------------------ articles
 
     def write_articles(self, records):
-        created, updated = self.save_articles(records)
-        self.write_sources(records, created, updated)
-        self.write_links(records, created, updated)
-        if updated:
-            Article.sync_links([article.pk for article in updated.values()])
+        # The search index is brought up to date once for the batch, not once per row and link.
+        with search_index.deferred(connection):
+            created, updated = self.save_articles(records)
+            self.write_sources(records, created, updated)
+            self.write_links(records, created, updated)
+            if updated:
+                Article.sync_links([article.pk for article in updated.values()])
+            search_index.reindex(connection, [article.pk for article in [*created.values(), *updated.values()]])
         ArchiveState.touch()
         return len(created), len(updated)
 

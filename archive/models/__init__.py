@@ -19,6 +19,7 @@ from .entities import (
 )
 from .history import ArchiveState, SlugRedirect
 from .registry import ENTITY_KINDS, EntityKind
+from .vocabulary import SearchWord
 
 __all__ = [
     "ENTITY_KINDS",
@@ -37,6 +38,7 @@ __all__ = [
     "PersonLink",
     "Place",
     "PlaceLink",
+    "SearchWord",
     "SlugRedirect",
     "SourceLink",
     "alias_owners",

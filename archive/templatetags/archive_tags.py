@@ -70,3 +70,29 @@ def timeline_chart(timeline):
         years,
         rows,
     )
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, name, value):
+    """The current search with one parameter set (or, if it is a list, added to), back at page one."""
+    query = context["request"].GET.copy()
+    query.pop("page", None)
+    if name == "entity":
+        values = query.getlist(name)
+        if str(value) not in values:
+            query.setlist(name, [*values, str(value)])
+    else:
+        query[name] = value
+    return "?" + query.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def query_without(context, name, value=None):
+    """The current search without a parameter (or one of its values), back at page one."""
+    query = context["request"].GET.copy()
+    query.pop("page", None)
+    if value is None:
+        query.pop(name, None)
+    else:
+        query.setlist(name, [item for item in query.getlist(name) if item != str(value)])
+    return "?" + query.urlencode()

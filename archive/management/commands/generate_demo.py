@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from archive.demo import ArchiveNotEmpty, generate
+from archive.search.suggestions import refresh_vocabulary
 
 
 class Command(BaseCommand):
@@ -33,6 +34,7 @@ class Command(BaseCommand):
         except ArchiveNotEmpty as error:
             raise CommandError(str(error)) from None
         elapsed = time.perf_counter() - started
+        refresh_vocabulary()
         entities = sum(
             len(group)
             for group in (

@@ -3,6 +3,7 @@ from tqdm import tqdm
 
 from archive.importers import import_paths, total_size
 from archive.models import Article
+from archive.search.suggestions import refresh_vocabulary
 
 
 class Command(BaseCommand):
@@ -26,6 +27,8 @@ class Command(BaseCommand):
             total=total_size(paths), unit="B", unit_scale=True, desc="Importing", disable=None, leave=False
         ) as bar:
             report = import_paths(paths, status=status, publication=publication, progress=bar.update)
+        if report.imported or report.updated:
+            refresh_vocabulary()
         for failure in report.failures:
             self.stderr.write(self.style.ERROR(f"Failed: {failure}"))
         if report.skipped:

@@ -1,0 +1,456 @@
+"""The full-text index, kept in step with the archive by the database itself.
+
+One row per article, whatever its status, so the editors' admin searches with
+it too. Its document holds the headline, standfirst and body, plus tokens for
+what filters, entity-aware matching and visibility need: each linked entity
+(`entperson12`), the types of its incidents (`typebattle`), its publication
+(`pub` + hex of the name) and its status (`statepublished`). Tokens pass
+through the same tokenizer as queries, so they match whatever the stemmer
+makes of them.
+
+Each row's key orders the index by publication time (creation time for
+articles never published): the seconds since 1900 shifted left 30 bits, with
+the article id in the low bits. Newest-first reads and date ranges are then
+ranges of the index itself, and "not scheduled for later" is a key bound.
+Public searches require `statepublished` and a key no later than now: the
+same rule as Article.objects.published().
+
+Triggers on articles, entity links and incidents keep the index current on
+every write path. Bulk writers (import, demo generation) may switch the
+triggers off for their transaction with `deferred()` and call `reindex()` on
+each batch instead, which costs one statement per batch instead of one
+re-tokenised article per link.
+"""
+
+from contextlib import contextmanager
+
+from django.db import connections
+
+from ..models import ENTITY_KINDS, Alias, Article, Incident
+
+EPOCH_OFFSET = 2208988800  # seconds from 1900-01-01 to 1970-01-01
+ID_BITS = 30
+
+
+def sort_key(published_at, article_id):
+    return ((int(published_at.timestamp()) + EPOCH_OFFSET) << ID_BITS) | article_id
+
+
+def article_id_of(key):
+    return key & ((1 << ID_BITS) - 1)
+
+
+def entity_token(kind_key, entity_id):
+    return f"ent{kind_key}{entity_id}"
+
+
+def type_token(incident_type):
+    return "type" + incident_type.replace("_", "")
+
+
+def publication_token(publication):
+    return "pub" + publication.encode("utf-8").hex()
+
+
+PUBLISHED_TOKEN = "statepublished"
+
+
+def latest_key(moment):
+    """The highest key of anything published at or before `moment`."""
+    return sort_key(moment, (1 << ID_BITS) - 1)
+
+
+def tables():
+    article = Article._meta.db_table
+    incident = Incident._meta.db_table
+    links = [(kind.key, kind.link_model._meta.db_table) for kind in ENTITY_KINDS.values()]
+    incident_links = ENTITY_KINDS["incident"].link_model._meta.db_table
+    return article, incident, links, incident_links
+
+
+def token_rows(alias):
+    """SQL selecting one `token` row per linked entity and incident type of article `alias`."""
+    article, incident, links, incident_links = tables()
+    rows = [
+        f"SELECT 'ent{key}' || tag_id AS token FROM {table} WHERE content_object_id = {alias}.id"
+        for key, table in links
+    ]
+    rows.append(
+        f"SELECT 'type' || replace(i.incident_type, '_', '') FROM {incident_links} l "
+        f"JOIN {incident} i ON i.id = l.tag_id WHERE l.content_object_id = {alias}.id"
+    )
+    return " UNION ALL ".join(rows)
+
+
+# ---------------------------------------------------------------- SQLite (FTS5)
+
+
+class SQLiteSchema:
+    table = "archive_search"
+    control = "archive_search_control"
+
+    def key(self, alias):
+        return (
+            f"(((CAST(strftime('%s', coalesce({alias}.published_at, {alias}.created_at)) AS INTEGER) "
+            f"+ {EPOCH_OFFSET}) << {ID_BITS}) | {alias}.id)"
+        )
+
+    def tokens(self, alias):
+        return (
+            f"coalesce((SELECT group_concat(token, ' ') FROM ({token_rows(alias)})), '') "
+            f"|| ' pub' || lower(hex({alias}.publication)) || ' state' || {alias}.status"
+        )
+
+    def insert_from(self, alias, where):
+        article = tables()[0]
+        return (
+            f"INSERT INTO {self.table}(rowid, headline, standfirst, body, tokens) "
+            f"SELECT {self.key(alias)}, {alias}.headline, {alias}.standfirst, {alias}.body, {self.tokens(alias)} "
+            f"FROM {article} {alias} WHERE {where}"
+        )
+
+    def delete_for(self, where):
+        article = tables()[0]
+        return f"DELETE FROM {self.table} WHERE rowid IN (SELECT {self.key('a')} FROM {article} a WHERE {where})"
+
+    def statements(self):
+        article, incident, links, incident_links = tables()
+        live = f"(SELECT deferred FROM {self.control}) = 0"
+        yield (
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {self.table} USING fts5("
+            "headline, standfirst, body, tokens, tokenize = 'porter unicode61 remove_diacritics 2')"
+        )
+        yield f"CREATE TABLE IF NOT EXISTS {self.control} (deferred INTEGER NOT NULL)"
+        yield f"INSERT INTO {self.control}(deferred) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM {self.control})"
+        for name in self.trigger_names():
+            yield f"DROP TRIGGER IF EXISTS {name}"
+        changed = " OR ".join(
+            f"OLD.{column} IS NOT NEW.{column}"
+            for column in ["headline", "standfirst", "body", "status", "published_at", "publication"]
+        )
+        old_key = self.key("OLD")
+        yield (
+            f"CREATE TRIGGER archive_search_article_inserted AFTER INSERT ON {article} WHEN {live} BEGIN "
+            f"{self.insert_from('a', 'a.id = NEW.id')}; END"
+        )
+        yield (
+            f"CREATE TRIGGER archive_search_article_updated AFTER UPDATE ON {article} "
+            f"WHEN ({changed}) AND {live} BEGIN "
+            f"DELETE FROM {self.table} WHERE rowid = {old_key}; {self.insert_from('a', 'a.id = NEW.id')}; END"
+        )
+        yield (
+            f"CREATE TRIGGER archive_search_article_deleted AFTER DELETE ON {article} BEGIN "
+            f"DELETE FROM {self.table} WHERE rowid = {old_key}; END"
+        )
+        for key, table in links:
+            for event, row in [("INSERT", "NEW"), ("DELETE", "OLD")]:
+                yield (
+                    f"CREATE TRIGGER archive_search_{key}_link_{event.lower()} AFTER {event} ON {table} "
+                    f"WHEN {live} BEGIN "
+                    f"{self.delete_for(f'a.id = {row}.content_object_id')}; "
+                    f"{self.insert_from('a', f'a.id = {row}.content_object_id')}; END"
+                )
+        covered = f"a.id IN (SELECT content_object_id FROM {incident_links} WHERE tag_id = NEW.id)"
+        yield (
+            f"CREATE TRIGGER archive_search_incident_type AFTER UPDATE OF incident_type ON {incident} "
+            f"WHEN OLD.incident_type IS NOT NEW.incident_type AND {live} BEGIN "
+            f"{self.delete_for(covered)}; {self.insert_from('a', covered)}; END"
+        )
+
+    def trigger_names(self):
+        names = [
+            "archive_search_article_inserted",
+            "archive_search_article_updated",
+            "archive_search_article_deleted",
+            "archive_search_incident_type",
+        ]
+        for key, _table in tables()[2]:
+            names += [f"archive_search_{key}_link_insert", f"archive_search_{key}_link_delete"]
+        return names
+
+    def drop_statements(self, existing_tables):
+        for name in self.trigger_names():
+            yield f"DROP TRIGGER IF EXISTS {name}"
+        yield f"DROP TABLE IF EXISTS {self.table}"
+        yield f"DROP TABLE IF EXISTS {self.control}"
+
+    def reindex_statements(self, ids_sql):
+        yield self.delete_for(f"a.id IN ({ids_sql})")
+        yield self.insert_from("a", f"a.id IN ({ids_sql})")
+
+    def rebuild_statements(self):
+        yield f"DELETE FROM {self.table}"
+
+    def set_deferred(self, cursor, deferred):
+        cursor.execute(f"UPDATE {self.control} SET deferred = %s", [1 if deferred else 0])
+
+
+# ---------------------------------------------------------------- PostgreSQL (tsvector + GIN)
+
+
+class PostgresSchema:
+    """Three vectors per article, so that most checks never touch the body's large one.
+
+    `head_vector`: headline (A), standfirst and tokens (B), with positions, small enough
+    to stay in the row; it ranks and decides the headline tier. `body_vector`: the body
+    (C), stored out of line, read only to check a phrase. `terms`: every lexeme of both,
+    without positions: what the GIN index and the row-by-row checks use.
+    """
+
+    table = "archive_search"
+    config = "archive_english"
+    setting = "archive.search_deferred"
+
+    def key(self, alias):
+        moment = f"coalesce({alias}.published_at, {alias}.created_at)"
+        return f"(((floor(extract(epoch from {moment}))::bigint + {EPOCH_OFFSET}) << {ID_BITS}) | {alias}.id)"
+
+    def tokens(self, alias):
+        return (
+            f"to_tsvector('simple', coalesce((SELECT string_agg(token, ' ') FROM ({token_rows(alias)}) t), '') "
+            f"|| ' pub' || encode(convert_to({alias}.publication, 'UTF8'), 'hex') || ' state' || {alias}.status)"
+        )
+
+    def head_vector(self, alias):
+        return (
+            f"setweight(to_tsvector('{self.config}', {alias}.headline), 'A') || "
+            f"setweight(to_tsvector('{self.config}', {alias}.standfirst), 'B') || "
+            f"setweight({self.tokens(alias)}, 'B')"
+        )
+
+    def body_vector(self, alias):
+        return f"setweight(to_tsvector('{self.config}', {alias}.body), 'C')"
+
+    def upsert_from(self, where):
+        article = tables()[0]
+        return (
+            f"INSERT INTO {self.table}(article_id, sort_key, head_vector, body_vector) "
+            f"SELECT a.id, {self.key('a')}, {self.head_vector('a')}, {self.body_vector('a')} FROM {article} a "
+            f"WHERE {where} "
+            "ON CONFLICT (article_id) DO UPDATE SET sort_key = EXCLUDED.sort_key, "
+            "head_vector = EXCLUDED.head_vector, body_vector = EXCLUDED.body_vector"
+        )
+
+    def retoken(self, where):
+        """Rebuild the small vector only: links changed, the text did not."""
+        article = tables()[0]
+        return (
+            f"UPDATE {self.table} s SET head_vector = {self.head_vector('a')} FROM {article} a "
+            f"WHERE a.id = s.article_id AND {where}"
+        )
+
+    def statements(self):
+        article, incident, links, incident_links = tables()
+        live = f"coalesce(current_setting('{self.setting}', true), '') <> 'on'"
+        yield "CREATE EXTENSION IF NOT EXISTS unaccent"
+        yield "CREATE EXTENSION IF NOT EXISTS pg_trgm"
+        yield (
+            "DO $$ BEGIN "
+            f"IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = '{self.config}') THEN "
+            f"CREATE TEXT SEARCH CONFIGURATION {self.config} (COPY = english); "
+            f"ALTER TEXT SEARCH CONFIGURATION {self.config} "
+            "ALTER MAPPING FOR hword, hword_part, word WITH unaccent, english_stem; "
+            "END IF; END $$"
+        )
+        yield (
+            f"CREATE TABLE IF NOT EXISTS {self.table} ("
+            f"article_id bigint PRIMARY KEY REFERENCES {article}(id) ON DELETE CASCADE, "
+            "sort_key bigint NOT NULL, "
+            "head_vector tsvector NOT NULL, "
+            "body_vector tsvector NOT NULL, "
+            "terms tsvector GENERATED ALWAYS AS (strip(head_vector || body_vector)) STORED)"
+        )
+        yield f"ALTER TABLE {self.table} ALTER COLUMN terms SET STORAGE MAIN"
+        yield f"ALTER TABLE {self.table} ALTER COLUMN head_vector SET STORAGE MAIN"
+        yield f"CREATE INDEX IF NOT EXISTS {self.table}_terms ON {self.table} USING gin (terms)"
+        yield f"CREATE UNIQUE INDEX IF NOT EXISTS {self.table}_sort_key ON {self.table} (sort_key)"
+        # Close names for "did you mean", by trigram similarity.
+        named = [(kind.model._meta.db_table, "name_key") for kind in ENTITY_KINDS.values()]
+        for table, column in [*named, (Alias._meta.db_table, "key")]:
+            yield f"CREATE INDEX IF NOT EXISTS {table}_{column}_trgm ON {table} USING gin ({column} gin_trgm_ops)"
+        yield (
+            "CREATE OR REPLACE FUNCTION archive_search_reindex(ids bigint[]) RETURNS void LANGUAGE sql AS $$ "
+            f"DELETE FROM {self.table} WHERE article_id = ANY(ids); "
+            f"{self.upsert_from('a.id = ANY(ids)')}; $$"
+        )
+        yield (
+            "CREATE OR REPLACE FUNCTION archive_search_article_changed() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            f"BEGIN IF {live} THEN PERFORM archive_search_reindex(ARRAY[NEW.id]); END IF; RETURN NULL; END $$"
+        )
+        yield (
+            "CREATE OR REPLACE FUNCTION archive_search_links_changed() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            f"BEGIN IF {live} THEN "
+            f"{self.retoken('s.article_id IN (SELECT content_object_id FROM changed_links)')}; "
+            "END IF; RETURN NULL; END $$"
+        )
+        covered = f"s.article_id IN (SELECT content_object_id FROM {incident_links} WHERE tag_id = NEW.id)"
+        yield (
+            "CREATE OR REPLACE FUNCTION archive_search_incident_changed() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            f"BEGIN IF {live} THEN {self.retoken(covered)}; END IF; RETURN NULL; END $$"
+        )
+        for name, table in self.trigger_tables():
+            yield f"DROP TRIGGER IF EXISTS {name} ON {table}"
+        changed = " OR ".join(
+            f"OLD.{column} IS DISTINCT FROM NEW.{column}"
+            for column in ["headline", "standfirst", "body", "status", "published_at", "publication"]
+        )
+        yield (
+            f"CREATE TRIGGER archive_search_article_inserted AFTER INSERT ON {article} "
+            "FOR EACH ROW EXECUTE FUNCTION archive_search_article_changed()"
+        )
+        yield (
+            f"CREATE TRIGGER archive_search_article_updated AFTER UPDATE ON {article} "
+            f"FOR EACH ROW WHEN ({changed}) EXECUTE FUNCTION archive_search_article_changed()"
+        )
+        for key, table in links:
+            for event, rows in [("INSERT", "NEW"), ("DELETE", "OLD")]:
+                yield (
+                    f"CREATE TRIGGER archive_search_{key}_link_{event.lower()} AFTER {event} ON {table} "
+                    f"REFERENCING {rows} TABLE AS changed_links FOR EACH STATEMENT "
+                    "EXECUTE FUNCTION archive_search_links_changed()"
+                )
+        yield (
+            f"CREATE TRIGGER archive_search_incident_type AFTER UPDATE OF incident_type ON {incident} "
+            "FOR EACH ROW WHEN (OLD.incident_type IS DISTINCT FROM NEW.incident_type) "
+            "EXECUTE FUNCTION archive_search_incident_changed()"
+        )
+
+    def trigger_tables(self):
+        article, incident, links, incident_links = tables()
+        names = [
+            ("archive_search_article_inserted", article),
+            ("archive_search_article_updated", article),
+            ("archive_search_incident_type", incident),
+        ]
+        for key, table in links:
+            names += [(f"archive_search_{key}_link_insert", table), (f"archive_search_{key}_link_delete", table)]
+        return names
+
+    def drop_statements(self, existing_tables):
+        for name, table in self.trigger_tables():
+            if table in existing_tables:
+                yield f"DROP TRIGGER IF EXISTS {name} ON {table}"
+        for function in [
+            "archive_search_article_changed()",
+            "archive_search_links_changed()",
+            "archive_search_incident_changed()",
+            "archive_search_reindex(bigint[])",
+        ]:
+            yield f"DROP FUNCTION IF EXISTS {function}"
+        yield f"DROP TABLE IF EXISTS {self.table}"
+
+    def reindex_statements(self, ids_sql):
+        yield f"SELECT archive_search_reindex(ARRAY(SELECT id FROM ({ids_sql}) ids)::bigint[])"
+
+    def rebuild_statements(self):
+        yield f"TRUNCATE {self.table}"
+
+    def set_deferred(self, cursor, deferred):
+        cursor.execute("SELECT set_config(%s, %s, true)", [self.setting, "on" if deferred else "off"])
+
+
+# ---------------------------------------------------------------- running them
+
+
+def schema_for(connection):
+    return PostgresSchema() if connection.vendor == "postgresql" else SQLiteSchema()
+
+
+SCHEMA_VERSION = 2
+META_TABLE = "archive_search_meta"
+
+
+def installed_version(connection):
+    if META_TABLE not in connection.introspection.table_names():
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT max(version) FROM {META_TABLE}")
+        return cursor.fetchone()[0]
+
+
+def install(connection):
+    """Create the index, its tables and triggers (again: triggers follow the entity kinds).
+
+    An index of an older layout is dropped first, and refilled by the caller.
+    """
+    if installed_version(connection) != SCHEMA_VERSION:
+        uninstall(connection)
+    with connection.cursor() as cursor:
+        for statement in schema_for(connection).statements():
+            cursor.execute(statement)
+        cursor.execute(f"CREATE TABLE IF NOT EXISTS {META_TABLE} (version integer NOT NULL)")
+        cursor.execute(f"DELETE FROM {META_TABLE}")
+        cursor.execute(f"INSERT INTO {META_TABLE}(version) VALUES (%s)", [SCHEMA_VERSION])
+
+
+def uninstall(connection):
+    existing = set(connection.introspection.table_names())
+    with connection.cursor() as cursor:
+        for statement in schema_for(connection).drop_statements(existing):
+            cursor.execute(statement)
+        cursor.execute(f"DROP TABLE IF EXISTS {META_TABLE}")
+
+
+def reindex(connection, article_ids):
+    """Bring these articles' index rows up to date (after a deferred bulk write)."""
+    article_ids = [int(pk) for pk in article_ids]  # ints only: they are written into the SQL
+    if not article_ids:
+        return
+    ids_sql = f"SELECT id FROM {tables()[0]} WHERE id IN ({', '.join(map(str, article_ids))})"
+    with connection.cursor() as cursor:
+        for statement in schema_for(connection).reindex_statements(ids_sql):
+            cursor.execute(statement)
+
+
+@contextmanager
+def deferred(connection):
+    """Switch the index triggers off for the current transaction; the caller reindexes."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("Deferring the search index needs a transaction, or it could stay switched off.")
+    schema = schema_for(connection)
+    with connection.cursor() as cursor:
+        schema.set_deferred(cursor, True)
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            schema.set_deferred(cursor, False)
+
+
+def rebuild(connection, progress=None, batch=5000):
+    """Index every article again, a batch of ids at a time; `progress(n)` hears of each batch."""
+    schema = schema_for(connection)
+    article = tables()[0]
+    with connection.cursor() as cursor:
+        for statement in schema.rebuild_statements():
+            cursor.execute(statement)
+        cursor.execute(f"SELECT min(id), max(id) FROM {article}")
+        low, high = cursor.fetchone()
+    if low is None:
+        return
+    for start in range(low, high + 1, batch):
+        ids_sql = f"SELECT id FROM {article} WHERE id >= {int(start)} AND id < {int(start + batch)}"
+        with connection.cursor() as cursor:
+            for statement in schema.reindex_statements(ids_sql):
+                cursor.execute(statement)
+        if progress:
+            progress(min(batch, high + 1 - start))
+
+
+def is_empty(connection):
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {schema_for(connection).table} LIMIT 1")
+        return cursor.fetchone() is None
+
+
+def install_after_migrate(sender, using="default", **kwargs):
+    """After every migrate: (re)create the index's triggers for the entity kinds there are now,
+    and fill the index if it was just created on an archive that has articles."""
+    connection = connections[using]
+    article = tables()[0]
+    if article not in connection.introspection.table_names():
+        uninstall(connection)  # migrated back to zero
+        return
+    install(connection)
+    if is_empty(connection):
+        rebuild(connection)

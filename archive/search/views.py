@@ -1,0 +1,94 @@
+"""The search page and a feed for any search."""
+
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.http import urlencode
+
+from ..feeds import ArticleFeed
+from ..forms import SearchForm
+from .engine import COUNT_CAP, SearchRequest, search
+from .facets import entity_facets, year_facets
+from .query import words_of
+from .snippets import highlight, snippet, stem
+from .suggestions import suggestions
+
+FEW_RESULTS = 3
+
+
+def finds_something(query):
+    return bool(search(SearchRequest(query=query, order="newest")).total)
+
+
+def search_page(request):
+    form = SearchForm(request.GET)
+    search_request, notes = form.search_request()
+    results = search(search_request)
+    # Mark the searched words, and the other spellings of the entities the search named.
+    words = results.words + [
+        word
+        for _kind, entity in results.matched_entities
+        for name in [entity.name, *entity.alias_names]
+        for word in words_of(name)
+    ]
+    stems = {stem(word) for word in words}
+    hits = [
+        {"article": article, "headline": highlight(article.headline, stems), "snippet": snippet(article, words)}
+        for article in results.articles
+    ]
+    context = {
+        "form": form,
+        "search_request": search_request,
+        "results": results,
+        "hits": hits,
+        "notes": notes + results.notes,
+        "count_cap": COUNT_CAP,
+        "active_entities": search_request.entities,
+        "feed_url": reverse("archive:search_feed") + "?" + urlencode(feed_parameters(request.GET), doseq=True),
+    }
+    if results.searched:
+        context["matched"] = [
+            (kind, entity, kind.link_model.objects.visible().filter(tag=entity)[: COUNT_CAP + 1].count())
+            for kind, entity in results.matched_entities
+        ]
+        if results.candidate_ids:
+            context["year_facets"] = year_facets(results.candidate_ids)
+            context["entity_facets"] = entity_facets(results.candidate_ids, exclude=search_request.entities)
+        if results.total < FEW_RESULTS and search_request.query:
+            context["suggestions"] = suggestions(search_request, finds_something)
+    response = render(request, "archive/search.html", context)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def feed_parameters(parameters):
+    return {name: parameters.getlist(name) for name in parameters if name not in {"page", "order"}}
+
+
+class SearchFeed(ArticleFeed):
+    """The newest articles matching any search, for researchers to follow a query."""
+
+    feed_type = Atom1Feed
+
+    def get_object(self, request):
+        form = SearchForm(request.GET)
+        search_request, _notes = form.search_request()
+        search_request.order = "newest"
+        search_request.page = 1
+        return search_request
+
+    def title(self, search_request):
+        return (
+            f"Newsroom Archive: search for “{search_request.query}”"
+            if search_request.query
+            else "Newsroom Archive: search"
+        )
+
+    def link(self, search_request):
+        return reverse("archive:search") + "?" + urlencode({"q": search_request.query})
+
+    def subtitle(self, search_request):
+        return "The newest articles matching this search."
+
+    def items(self, search_request):
+        return search(search_request).articles
