@@ -127,3 +127,78 @@ def measure(repeat=20, samples=20, seed=1, only=None):
             statuses.add(response.status_code)
         results.append(Measurement(name, times, queries, statuses))
     return results
+
+
+# ---------------------------------------------------------------- search
+
+
+def search_mix(rng, count=260):
+    """A fixed mix of searches drawn from this archive: [(kind of query, GET parameters)]."""
+    from .models import SearchWord
+    from .search.snippets import plain_text
+
+    common = list(SearchWord.objects.order_by("-articles").values_list("word", flat=True)[:200])
+    rare = list(SearchWord.objects.filter(articles__lte=20).order_by("word").values_list("word", flat=True)[:2000])
+    recent = list(Article.objects.published().order_by("-published_at").values_list("body", flat=True)[:300])
+    people = random_public(ENTITY_KINDS["person"].model, rng, 30)
+    places = random_public(ENTITY_KINDS["place"].model, rng, 25) + [most_covered(ENTITY_KINDS["place"])] * 5
+    publications = list(Article.objects.values_list("publication", flat=True).distinct()[:10])
+    mix = []
+    for _ in range(50):
+        mix.append(("common word", {"q": rng.choice(common)}))
+    for _ in range(50):
+        mix.append(("rare word", {"q": rng.choice(rare or common)}))
+    for _ in range(40):
+        mix.append(("two words", {"q": f"{rng.choice(common)} {rng.choice(common)}"}))
+    for _ in range(30):
+        words = plain_text(rng.choice(recent)).split()
+        start = rng.randrange(max(len(words) - 3, 1))
+        mix.append(("phrase", {"q": '"' + " ".join(words[start : start + 2]).strip(".,") + '"'}))
+    mix += [("person name", {"q": person.name}) for person in people]
+    mix += [("place name", {"q": place.name}) for place in places]
+    for _ in range(30):
+        params = {"q": rng.choice(common)}
+        choice = rng.randrange(3)
+        if choice == 0:
+            place = rng.choice(places)
+            params["entity"] = f"place:{place.slug}"
+        elif choice == 1:
+            params["year"] = str(rng.choice(range(2015, 2027)))
+        else:
+            params["publication"] = rng.choice(publications)
+        mix.append(("with a filter", params))
+    return mix[:count] if len(mix) >= count else mix
+
+
+def measure_search(seed=1, exhaustive_check=True):
+    """Time the search page for each query of the mix; compare the top ten with exhaustive ranking."""
+    from .search import engine
+    from .search.engine import SearchRequest, search
+
+    rng = random.Random(seed)
+    client = Client()
+    mix = search_mix(rng)
+    client.get("/search/", mix[0][1])
+    times, by_kind, overlaps = [], {}, []
+    for kind, params in mix:
+        started = time.perf_counter()
+        response = client.get("/search/", params)
+        elapsed = time.perf_counter() - started
+        assert response.status_code == 200, params
+        times.append(elapsed)
+        by_kind.setdefault(kind, []).append(elapsed)
+        if exhaustive_check and "q" in params and len(params) == 1:
+            bounded = [a.pk for a in search(SearchRequest(query=params["q"])).articles[:10]]
+            saved = engine.CANDIDATES
+            engine.CANDIDATES = 10_000_000
+            try:
+                exhaustive = [a.pk for a in search(SearchRequest(query=params["q"])).articles[:10]]
+            finally:
+                engine.CANDIDATES = saved
+            if exhaustive:
+                overlaps.append(len(set(bounded) & set(exhaustive)) / len(exhaustive))
+    return (
+        Measurement("search mix (all)", times, [0], {200}),
+        {name: Measurement(name, values, [0], {200}) for name, values in by_kind.items()},
+        overlaps,
+    )

@@ -32,6 +32,20 @@ class YearMonth(models.Func):
         )
 
 
+class Day(models.Func):
+    """'YYYY-MM-DD' of a UTC timestamp, computed natively on each database."""
+
+    output_field = models.CharField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="substr(%(expressions)s, 1, 10)", **extra)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler, connection, template="to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD')", **extra
+        )
+
+
 class Coverage:
     """The published articles of one entity, newest first, as a sequence Paginator can page."""
 
@@ -170,30 +184,59 @@ def covered_with(entity, recent=500, per_kind=5):
     return groups
 
 
+def _inside_sql():
+    table = connection.ops.quote_name(Place._meta.db_table)
+    return (
+        f"WITH RECURSIVE inside(id) AS "
+        f"(SELECT id FROM {table} WHERE id = %s "
+        f"UNION SELECT p.id FROM {table} p JOIN inside ON p.parent_id = inside.id) "
+        "SELECT id FROM inside"
+    )
+
+
 def place_and_descendants(place):
     """A subquery of the ids of a place and every place inside it, at any depth.
 
     Kept in SQL: a country can hold tens of thousands of places, too many to
     pass back to the database as parameters.
     """
-    table = connection.ops.quote_name(Place._meta.db_table)
-    return RawSQL(
-        f"WITH RECURSIVE inside(id) AS "
-        f"(SELECT id FROM {table} WHERE id = %s "
-        f"UNION SELECT p.id FROM {table} p JOIN inside ON p.parent_id = inside.id) "
-        "SELECT id FROM inside",
-        [place.pk],
-    )
+    return RawSQL(_inside_sql(), [place.pk])
 
 
-def incidents_in(place):
-    """Public incidents in a place or anywhere inside it, newest first."""
-    return (
-        Incident.objects.public()
-        .filter(place_id__in=place_and_descendants(place))
-        .select_related("place")
-        .order_by("-date", "name")
-    )
+def descendant_ids(place):
+    """The same ids, read into a set."""
+    with connection.cursor() as cursor:
+        cursor.execute(_inside_sql(), [place.pk])
+        return {row[0] for row in cursor.fetchall()}
+
+
+# Above this many places inside, walking the newest incidents beats looking up each place.
+WIDE_PLACE = 300
+
+
+def incidents_in(place, limit):
+    """Up to `limit` public incidents in a place or anywhere inside it, newest first,
+    and whether there are more.
+
+    A country holds tens of thousands of places and most incidents, so for a
+    wide place the newest incidents are read in date order and kept if they lie
+    inside it; a village's few places are looked up directly.
+    """
+    inside = descendant_ids(place)
+    incidents = Incident.objects.public().select_related("place").order_by("-date", "-pk")
+    if len(inside) <= WIDE_PLACE:
+        found = list(incidents.filter(place_id__in=inside)[: limit + 1])
+    else:
+        found, offset, batch = [], 0, 500
+        while len(found) <= limit:
+            chunk = list(incidents.values_list("pk", "place_id")[offset : offset + batch])
+            found += [pk for pk, place_id in chunk if place_id in inside]
+            if len(chunk) < batch or offset > 20 * batch:
+                break
+            offset += batch
+        by_pk = incidents.in_bulk(found[: limit + 1])
+        found = [by_pk[pk] for pk in found[: limit + 1] if pk in by_pk]
+    return found[:limit], len(found) > limit
 
 
 def most_covered(days=30, per_kind=6):

@@ -1,6 +1,7 @@
 """Forms readers fill in: filters on the public lists."""
 
 from django import forms
+from django.db import models
 
 from .coverage import place_and_descendants
 from .models import ENTITY_KINDS, Incident, Place
@@ -25,8 +26,9 @@ class IncidentFilterForm(forms.Form):
         self.fields["place"].queryset = Place.objects.public().filter(
             kind__in=[Place.Kind.COUNTRY, Place.Kind.REGION, Place.Kind.CITY]
         )
-        years = Incident.objects.public().dates("date", "year", order="DESC")
-        self.fields["year"].choices = [("", "Any year"), *((day.year, day.year) for day in years)]
+        span = Incident.objects.aggregate(first=models.Min("date"), last=models.Max("date"))
+        years = range(span["last"].year, span["first"].year - 1, -1) if span["first"] else []
+        self.fields["year"].choices = [("", "Any year"), *((year, year) for year in years)]
 
     def filter(self, incidents):
         data = self.cleaned_data

@@ -1,11 +1,14 @@
 """The reader's archive. Every list starts from Article.objects.published() or Entity.objects.public()."""
 
+import datetime
+
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.template.loader import select_template
 from django.urls import reverse
+from django.utils import timezone
 from django.views.generic.dates import DayArchiveView, MonthArchiveView, YearArchiveView
 
 from . import coverage
@@ -93,8 +96,7 @@ def entity_detail(request, kind, slug):
         context.update(
             sub_places=sub_places[:60],
             sub_place_count=sub_places.count(),
-            incidents=coverage.incidents_in(entity)[:10],
-            incident_count=coverage.incidents_in(entity).count(),
+            incidents_here=coverage.incidents_in(entity, limit=10),
             ancestors=entity.ancestors(),
         )
     return render(request, "archive/entity_detail.html", context)
@@ -136,7 +138,8 @@ def alphabetical_index(request, kind):
         entities = entities.exclude(name_key__regex=r"^[a-z]")
     else:
         letter = ""
-    page = counted_page(request, entities, per_page=100)
+    # A letter's page says how many pages there are; the whole A-Z list does not count them all.
+    page = counted_page(request, entities, per_page=100) if letter else countless_page(request, entities, 100)
     page.object_list = with_counts(page.object_list, kind)
     return render(
         request,
@@ -187,7 +190,8 @@ def incident_index(request, kind):
     )
     if form.is_valid():
         incidents = form.filter(incidents)
-    page = counted_page(request, incidents, per_page=50)
+    # No total: counting a hundred thousand incidents costs more than the page.
+    page = countless_page(request, incidents, per_page=50)
     return render(request, "archive/incident_index.html", {"kind": kind, "page": page, "form": form})
 
 
@@ -217,9 +221,34 @@ class YearArchive(ArticleDateArchive, YearArchiveView):
     make_object_list = False
     paginate_by = None
 
+    def get_date_list(self, queryset, date_type=None, ordering="ASC"):
+        # Twelve indexed probes instead of truncating every article of the year.
+        year = int(self.get_year())
+        if not 1 <= year <= 9998:
+            raise Http404("No such year.")
+        months = [month_start(year, month) for month in range(1, 13)]
+        found = [
+            start.date()
+            for start, end in zip(months, [*months[1:], month_start(year + 1, 1)], strict=True)
+            if Article.objects.published().filter(published_at__gte=start, published_at__lt=end).exists()
+        ]
+        if not found:
+            raise Http404("Nothing was published that year.")
+        return found
+
 
 class MonthArchive(ArticleDateArchive, MonthArchiveView):
     template_name = "archive/archive_month.html"
+
+    def get_date_list(self, queryset, date_type=None, ordering="ASC"):
+        days = sorted(set(queryset.annotate(day=coverage.Day("published_at")).values_list("day", flat=True)))
+        if not days:
+            raise Http404("Nothing was published that month.")
+        return [datetime.date.fromisoformat(day) for day in days]
+
+
+def month_start(year, month):
+    return datetime.datetime(year, month, 1, tzinfo=timezone.get_current_timezone())
 
 
 class DayArchive(ArticleDateArchive, DayArchiveView):

@@ -1,0 +1,27 @@
+import statistics
+
+from django.core.management.base import BaseCommand
+
+from archive.benchmarks import measure_search
+from archive.models import Article
+
+
+class Command(BaseCommand):
+    help = "Time the search page over a fixed mix of 260 searches drawn from this archive."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--no-overlap", action="store_true", help="Skip the comparison with exhaustive ranking.")
+
+    def handle(self, *args, seed, no_overlap, **options):
+        overall, by_kind, overlaps = measure_search(seed=seed, exhaustive_check=not no_overlap)
+        self.stdout.write(f"Archive: {Article.objects.count():,} articles; {len(overall.times)} searches.\n")
+        self.stdout.write("| Searches | n | median ms | p95 ms |\n| --- | ---: | ---: | ---: |")
+        for result in [overall, *by_kind.values()]:
+            self.stdout.write(f"| {result.name} | {len(result.times)} | {result.median_ms:.1f} | {result.p95_ms:.1f} |")
+        if overlaps:
+            self.stdout.write(
+                f"\nTop-10 agreement with exhaustive ranking: mean {statistics.mean(overlaps):.0%}, "
+                f"queries with all 10 the same: {sum(1 for o in overlaps if o == 1) / len(overlaps):.0%} "
+                f"({len(overlaps)} queries)."
+            )
