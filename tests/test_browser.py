@@ -7,7 +7,6 @@ carry a marker word no reader may ever see.
 
 import datetime
 import io
-import os
 import re
 from pathlib import Path
 from types import SimpleNamespace
@@ -17,7 +16,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 from django.db.models import Count
 from django.utils import timezone
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from archive.models import Article, Incident, Organisation, Person, Place
 from archive.text import name_key
@@ -25,18 +24,7 @@ from tests.helpers import make_draft, make_person
 
 pytestmark = pytest.mark.browser
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM must still be usable here.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 MARKER = "Zephyrquill"  # in the draft only: on no public page, ever
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 WIDE = {"width": 1280, "height": 900}
@@ -47,14 +35,6 @@ ENTITY_URL = re.compile(r"/(people|places|organisations|incidents)/[a-z0-9-]+/$"
 
 
 # ---------------------------------------------------------------- fixtures
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def most_covered(model):
