@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from django.db import connection, models
 from django.db.models import Count
 from django.db.models.expressions import RawSQL
-from django.urls import reverse
 from django.utils import timezone
 
 from .models import ENTITY_KINDS, Article, Incident, Place
+from .models.entities import entity_url
 
 
 class YearMonth(models.Func):
@@ -161,7 +161,7 @@ class Companion:
     article_count: int
 
     def get_absolute_url(self):
-        return reverse("archive:entity", kwargs={"kind": self.kind.url_prefix, "slug": self.slug})
+        return entity_url(self.kind.url_prefix, self.slug)
 
 
 def covered_with(entity, recent=500, per_kind=5):

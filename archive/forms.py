@@ -44,24 +44,31 @@ class IncidentFilterForm(forms.Form):
 class SearchForm(forms.Form):
     """The search page's parameters. Whatever arrives, it gives a search to run and notes on what it ignored."""
 
-    q = forms.CharField(required=False, strip=True)
-    entity = forms.MultipleChoiceField(required=False, choices=[])  # "kind:slug", checked in clean_entity
+    q = forms.CharField(required=False, strip=True, label="Search")
     date_from = forms.DateField(required=False, label="From")
     date_to = forms.DateField(required=False, label="To")
-    year = forms.IntegerField(required=False, min_value=1900, max_value=2100)
+    year = forms.IntegerField(required=False, min_value=1900, max_value=2100, label="Year")
     type = forms.ChoiceField(required=False, choices=[("", "Any type"), *Incident.Type.choices], label="Incident type")
-    publication = forms.CharField(required=False, max_length=200)
+    publication = forms.CharField(required=False, max_length=200, label="Publication")
     order = forms.ChoiceField(
-        required=False, choices=[("", "Best match"), ("newest", "Newest first"), ("oldest", "Oldest first")]
+        required=False,
+        choices=[("", "Best match"), ("newest", "Newest first"), ("oldest", "Oldest first")],
+        label="Order",
     )
-    page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
+    page = forms.IntegerField(required=False, min_value=1, max_value=10_000, label="Page")
+    # Entity filters ("person:volodymyr-zelenskiy", repeated) are read from the data in search_request().
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None:
+            # Drop what cannot be typed, NUL and other control characters, instead of refusing the search.
+            data = data.copy()
+            for name in ["q", "publication"]:
+                if name in data:
+                    data[name] = without_control_characters(data[name]).replace("\x00", "")
+        super().__init__(data, *args, **kwargs)
 
     def clean_q(self):
-        # Drop what cannot be typed: NUL and other control characters.
-        return without_control_characters(self.cleaned_data["q"])[:2000]
-
-    def clean_entity(self):
-        return self.data.getlist("entity") if hasattr(self.data, "getlist") else []
+        return self.cleaned_data["q"][:2000]
 
     def search_request(self):
         """A SearchRequest from the valid fields, and notes for the others."""
@@ -69,7 +76,7 @@ class SearchForm(forms.Form):
         data = {name: value for name, value in self.cleaned_data.items()}
         notes = []
         for name, errors in self.errors.items():
-            label = self.fields[name].label or name
+            label = self.fields[name].label if name in self.fields else name
             notes.append(f"{label}: {' '.join(errors)} It was left out of the search.")
         entities, impossible = [], False
         for value in self.data.getlist("entity")[:10] if hasattr(self.data, "getlist") else []:

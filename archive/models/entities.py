@@ -7,6 +7,7 @@ admin, URLs, import and export work.
 """
 
 import sys
+from functools import lru_cache
 
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
@@ -49,6 +50,12 @@ class Alias(models.Model):
         self.name = squash_spaces(self.name)
         self.key = name_key(self.name)
         super().save(*args, **kwargs)
+
+
+@lru_cache(maxsize=100_000)
+def entity_url(url_prefix, slug):
+    """An entity page's address. Remembered: lists show the same entities over and over."""
+    return reverse("archive:entity", kwargs={"kind": url_prefix, "slug": slug})
 
 
 def alias_owners(model, **key_lookup):
@@ -124,7 +131,7 @@ class Entity(KeepsOldSlugs, TagBase):
         ArchiveState.touch()
 
     def get_absolute_url(self):
-        return reverse("archive:entity", kwargs={"kind": self.entity_kind.url_prefix, "slug": self.slug})
+        return entity_url(self.entity_kind.url_prefix, self.slug)
 
     @classmethod
     def from_db(cls, db, field_names, values):

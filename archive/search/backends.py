@@ -1,11 +1,16 @@
 """The two databases' ways of answering the same compiled search.
 
-A backend answers three questions about a Plan (what must match, what must
-not, which tokens filter, which key range): the matching index keys in index
-order (newest or oldest first), with a relevance score for each; how many
-match, up to a cap; and nothing else. Everything a reader sees (ranking
-tiers, snippets, facets) is built from those answers by the engine, the same
-way for both. A new backend (OpenSearch, say) implements these methods.
+Relevance is a tier, then recency. Tier 3: every clause matches in the
+headline. Tier 2: in the headline, standfirst or the linked entities (the
+article is about it). Tier 1: anywhere, the body included (it mentions it).
+Within a tier, newer first. Each tier is then a range of the index read in
+key order and cut at the page, so no search ranks every match, and the order
+is exact however many articles match.
+
+A backend answers: the keys of a tier's matches, newest or oldest first,
+from an offset; how many match, up to a cap; and the top of an exhaustive
+ranking by the database's own score, used only to measure what the tiers
+change. A new backend (OpenSearch, say) implements these.
 """
 
 from dataclasses import dataclass, field
@@ -15,6 +20,8 @@ from django.db import connection
 from .query import EntityLink
 from .schema import PostgresSchema, SQLiteSchema, entity_token
 
+TIERS = (3, 2, 1)
+
 
 @dataclass
 class Plan:
@@ -23,14 +30,14 @@ class Plan:
     tokens: list = field(default_factory=list)  # filter tokens that must all be present
     low_key: int | None = None
     high_key: int | None = None
-    headline_only: bool = False  # every clause must match in the headline
 
     @property
     def is_empty(self):
-        return not self.clauses and not self.tokens
+        return not self.clauses and not self.tokens and not self.excluded
 
 
-def option_tokens(option):
+def option_text(option):
+    """(what to match, whether it is text rather than an entity token)."""
     if isinstance(option, EntityLink):
         return entity_token(option.kind, option.entity_id), False
     return " ".join(option.words), True
@@ -38,119 +45,133 @@ def option_tokens(option):
 
 class SQLiteBackend:
     schema = SQLiteSchema()
-    # Column weights for bm25: headline, standfirst, body, tokens (a linked entity counts like a standfirst).
-    weights = (10.0, 4.0, 1.0, 4.0)
+    columns_for_tier = {3: "{headline}", 2: "{headline standfirst tokens}", 1: None}
 
-    def expression(self, plan):
+    def clauses(self, plan, columns):
+        """FTS5 text requiring every clause, its words limited to `columns` (None: any column);
+        entity options always look in the tokens column. None if a clause cannot match there."""
         parts = []
         for clause in plan.clauses:
             options = []
             for option in clause.options:
-                text, is_text = option_tokens(option)
-                if plan.headline_only:
-                    if is_text:
-                        options.append(f'{{headline}} : "{text}"')
-                else:
+                text, is_text = option_text(option)
+                if not is_text:
+                    if columns is None or "tokens" in columns:
+                        options.append(f'{{tokens}} : "{text}"')
+                elif columns is None:
                     options.append(f'"{text}"')
+                else:
+                    options.append(f'{columns} : "{text}"')
             if not options:
-                return None  # this clause cannot match in a headline
-            parts.append(options[0] if len(options) == 1 else "(" + " OR ".join(options) + ")")
+                return None
+            parts.append("(" + " OR ".join(options) + ")")
         parts += [f'{{tokens}} : "{token}"' for token in plan.tokens]
-        expression = " AND ".join(parts)
+        return " AND ".join(parts) if parts else None
+
+    def expression(self, plan, tier=None):
+        if tier is None:
+            expression = self.clauses(plan, None)
+        else:
+            expression = self.clauses(plan, self.columns_for_tier[tier])
+            higher = self.clauses(plan, self.columns_for_tier[tier + 1]) if tier < 3 else None
+            if expression is not None and higher is not None:
+                expression = f"({expression}) NOT ({higher})"
+        if expression is None:
+            return None
         for clause in plan.excluded:
-            options = [f'"{option_tokens(option)[0]}"' for option in clause.options]
-            expression += " NOT (" + " OR ".join(options) + ")"
+            expression = f"({expression}) NOT (" + " OR ".join(f'"{option_text(o)[0]}"' for o in clause.options) + ")"
         return expression
 
-    def where(self, plan):
-        sql, params = [], []
-        if plan.low_key is not None:
-            sql.append("rowid >= %s")
-            params.append(plan.low_key)
-        if plan.high_key is not None:
-            sql.append("rowid <= %s")
-            params.append(plan.high_key)
-        return sql, params
-
-    def matches(self, plan, *, newest_first=True, limit, offset=0):
-        """[(key, score)], higher scores better, in index order."""
-        expression = self.expression(plan)
+    def where(self, plan, tier):
+        expression = self.expression(plan, tier)
         if expression is None:
+            return None, []
+        conditions, params = [f"{self.schema.table} MATCH %s"], [expression]
+        for bound, test in [(plan.low_key, "rowid >= %s"), (plan.high_key, "rowid <= %s")]:
+            if bound is not None:
+                conditions.append(test)
+                params.append(bound)
+        return " AND ".join(conditions), params
+
+    def run(self, select, plan, tier, tail, tail_params):
+        where, params = self.where(plan, tier)
+        if where is None:
             return []
-        conditions, params = self.where(plan)
-        weights = ", ".join(str(weight) for weight in self.weights)
-        sql = (
-            f"SELECT rowid, -bm25({self.schema.table}, {weights}) FROM {self.schema.table} "
-            f"WHERE {self.schema.table} MATCH %s{''.join(' AND ' + c for c in conditions)} "
-            f"ORDER BY rowid {'DESC' if newest_first else 'ASC'} LIMIT %s OFFSET %s"
-        )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [expression, *params, limit, offset])
+            cursor.execute(f"SELECT {select} FROM {self.schema.table} WHERE {where} {tail}", [*params, *tail_params])
             return cursor.fetchall()
 
+    def keys(self, plan, *, tier=None, newest_first=True, limit, offset=0):
+        order = "DESC" if newest_first else "ASC"
+        rows = self.run("rowid", plan, tier, f"ORDER BY rowid {order} LIMIT %s OFFSET %s", [limit, offset])
+        return [row[0] for row in rows]
+
     def count(self, plan, cap):
-        expression = self.expression(plan)
-        if expression is None:
+        where, params = self.where(plan, None)
+        if where is None:
             return 0
-        conditions, params = self.where(plan)
-        sql = (
-            f"SELECT count(*) FROM (SELECT 1 FROM {self.schema.table} WHERE {self.schema.table} MATCH %s"
-            f"{''.join(' AND ' + c for c in conditions)} LIMIT %s)"
-        )
+        sql = f"SELECT count(*) FROM (SELECT 1 FROM {self.schema.table} WHERE {where} LIMIT %s)"
         with connection.cursor() as cursor:
-            cursor.execute(sql, [expression, *params, cap])
+            cursor.execute(sql, [*params, cap])
             return cursor.fetchone()[0]
+
+    def exhaustive(self, plan, limit):
+        """Keys ranked by bm25 over every match (headline 10, standfirst 4, body 1, entities 4)."""
+        rows = self.run("rowid", plan, None, "ORDER BY bm25(archive_search, 10.0, 4.0, 1.0, 4.0) LIMIT %s", [limit])
+        return [row[0] for row in rows]
 
 
 class PostgresBackend:
-    """Filters on `terms` (GIN, no positions), checks phrases on the positional vectors,
-    ranks with the small `head_vector`; see PostgresSchema."""
+    """Filters on `terms` (GIN, no positions); checks phrases and tiers on the positional
+    vectors, the small `head_vector` first. See PostgresSchema."""
 
     schema = PostgresSchema()
 
     def word_query(self, option):
-        """A tsquery requiring the option's words (in any order) or its entity token."""
-        text, is_text = option_tokens(option)
+        """A tsquery for the option's words, in any order, or its entity token."""
+        text, is_text = option_text(option)
         if is_text:
             return f"plainto_tsquery('{self.schema.config}', %s)", [text]
         return "to_tsquery('simple', %s)", [text]
 
     def phrase_check(self, option):
         sql = f"phraseto_tsquery('{self.schema.config}', %s)"
-        return f"(head_vector @@ {sql} OR body_vector @@ {sql})", [option_tokens(option)[0]] * 2
+        return f"(head_vector @@ {sql} OR body_vector @@ {sql})", [option_text(option)[0]] * 2
 
-    def terms_query(self, plan):
-        """The tsquery every match satisfies, with phrases loosened to their words."""
+    def head_query(self, plan, weights):
+        """A tsquery over head_vector requiring every clause at these weights; None if impossible."""
         parts, params = [], []
         for clause in plan.clauses:
-            options = [self.word_query(option) for option in clause.options]
-            parts.append("(" + " || ".join(sql for sql, _ in options) + ")")
-            params += [param for _, option_params in options for param in option_params]
+            options = []
+            for option in clause.options:
+                text, is_text = option_text(option)
+                if is_text:
+                    options.append(f"to_tsquery('{self.schema.config}', %s)")
+                    params.append(" <-> ".join(f"{word}:{weights}" for word in option.words))
+                elif "B" in weights:  # entity tokens are in head_vector at weight B
+                    options.append("to_tsquery('simple', %s)")
+                    params.append(f"{text}:B")
+            if not options:
+                return None, []
+            parts.append("(" + " || ".join(options) + ")")
+        return " && ".join(parts), params
+
+    def where(self, plan, tier):
+        parts, params = [], []
+        for clause in plan.clauses:
+            queries = [self.word_query(option) for option in clause.options]
+            parts.append("(" + " || ".join(sql for sql, _ in queries) + ")")
+            params += [param for _, option_params in queries for param in option_params]
         for token in plan.tokens:
             parts.append("to_tsquery('simple', %s)")
             params.append(token)
         for clause in plan.excluded:
-            words = [option for option in clause.options if not getattr(option, "is_phrase", False)]
-            for option in words:
-                sql, option_params = self.word_query(option)
-                parts.append(f"!!{sql}")
-                params += option_params
-        return " && ".join(parts), params
-
-    def headline_query(self, plan):
-        """Every clause matched in the headline (weight A), or None if one cannot be."""
-        parts, params = [], []
-        for clause in plan.clauses:
-            options = [option for option in clause.options if option_tokens(option)[1]]
-            if not options:
-                return None, []
-            parts.append("(" + " || ".join(f"to_tsquery('{self.schema.config}', %s)" for _ in options) + ")")
-            params += [" <-> ".join(f"{word}:A" for word in option.words) for option in options]
-        return " && ".join(parts), params
-
-    def where(self, plan):
-        terms, params = self.terms_query(plan)
-        sql = [f"terms @@ ({terms})"]
+            for option in clause.options:
+                if not getattr(option, "is_phrase", False):
+                    sql, option_params = self.word_query(option)
+                    parts.append(f"!!{sql}")
+                    params += option_params
+        sql = [f"terms @@ ({' && '.join(parts)})"]
         for clause in plan.clauses:
             if any(getattr(option, "is_phrase", False) for option in clause.options):
                 checks = []
@@ -169,12 +190,17 @@ class PostgresBackend:
                     check, check_params = self.phrase_check(option)
                     sql.append(f"NOT {check}")
                     params += check_params
-        if plan.headline_only:
-            headline, headline_params = self.headline_query(plan)
-            if headline is None:
+        if tier is not None:
+            own, own_params = self.head_query(plan, {3: "A", 2: "AB"}[tier]) if tier > 1 else (None, [])
+            higher, higher_params = self.head_query(plan, {2: "A", 1: "AB"}[tier]) if tier < 3 else (None, [])
+            if tier > 1 and own is None:
                 return None, []
-            sql.append(f"head_vector @@ ({headline})")
-            params += headline_params
+            if own is not None:
+                sql.append(f"head_vector @@ ({own})")
+                params += own_params
+            if higher is not None:
+                sql.append(f"NOT (head_vector @@ ({higher}))")
+                params += higher_params
         if plan.low_key is not None:
             sql.append("sort_key >= %s")
             params.append(plan.low_key)
@@ -183,27 +209,39 @@ class PostgresBackend:
             params.append(plan.high_key)
         return " AND ".join(sql), params
 
-    def matches(self, plan, *, newest_first=True, limit, offset=0):
-        where, params = self.where(plan)
+    def run(self, select, plan, tier, tail, tail_params):
+        where, params = self.where(plan, tier)
         if where is None:
             return []
-        rank, rank_params = self.terms_query(plan)
-        sql = (
-            f"SELECT sort_key, ts_rank(head_vector, ({rank})) FROM {self.schema.table} WHERE {where} "
-            f"ORDER BY sort_key {'DESC' if newest_first else 'ASC'} LIMIT %s OFFSET %s"
-        )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*rank_params, *params, limit, offset])
+            cursor.execute(f"SELECT {select} FROM {self.schema.table} WHERE {where} {tail}", [*params, *tail_params])
             return cursor.fetchall()
 
+    def keys(self, plan, *, tier=None, newest_first=True, limit, offset=0):
+        order = "DESC" if newest_first else "ASC"
+        rows = self.run("sort_key", plan, tier, f"ORDER BY sort_key {order} LIMIT %s OFFSET %s", [limit, offset])
+        return [row[0] for row in rows]
+
     def count(self, plan, cap):
-        where, params = self.where(plan)
+        where, params = self.where(plan, None)
         if where is None:
             return 0
         sql = f"SELECT count(*) FROM (SELECT 1 FROM {self.schema.table} WHERE {where} LIMIT %s) capped"
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, cap])
             return cursor.fetchone()[0]
+
+    def exhaustive(self, plan, limit):
+        """Keys ranked by ts_rank_cd over every match, for comparison."""
+        where, params = self.where(plan, None)
+        if where is None:
+            return []
+        query, query_params = self.head_query(plan, "ABCD")
+        rank = f"ts_rank_cd(head_vector || body_vector, ({query}))" if query else "0"
+        sql = f"SELECT sort_key FROM {self.schema.table} WHERE {where} ORDER BY {rank} DESC LIMIT %s"
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*query_params, *params, limit])
+            return [row[0] for row in cursor.fetchall()]
 
 
 def current_backend():

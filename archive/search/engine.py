@@ -1,26 +1,24 @@
 """A search, from what the researcher asked to what the page shows.
 
-Relevance without ranking every match: the index is ordered newest first,
-so the engine reads at most CANDIDATES of the newest matches twice, once
-requiring every word in the headline and once anywhere, and ranks those:
-headline matches first, then by the database's own relevance score (bm25 on
-SQLite, ts_rank on PostgreSQL), then newer first. A rare query is ranked
-exhaustively; a common one ranks its most recent thousand, which is where a
-news reader's best matches are. Newest and oldest orders read the index in
-order and stop at the page.
+Relevance is a tier, then recency (see backends.py): articles with the words
+in their headline first, then those about them (standfirst or linked
+entities), then those mentioning them; newest first within each. Every order
+reads the index in key order and stops at the page, so a search costs about
+the same whether ten articles match or half the archive does.
 """
 
 import datetime
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils import timezone
 
 from ..models import ENTITY_KINDS, Alias, Article
-from .backends import Plan, current_backend
-from .query import Clause, EntityLink, Words, parse
-from .schema import EPOCH_OFFSET, ID_BITS, PUBLISHED_TOKEN, article_id_of, latest_key, publication_token, sort_key
+from ..text import name_key
+from .backends import TIERS, Plan, current_backend
+from .query import BREAK, Clause, EntityLink, Words, parse
+from .schema import EPOCH_OFFSET, EVERY_ARTICLE, ID_BITS, article_id_of, latest_key, publication_token, sort_key
 from .schema import type_token as incident_type_token
 
 PAGE_SIZE = 20
@@ -61,6 +59,7 @@ class SearchResults:
     has_next: bool = False
     matched_entities: list = field(default_factory=list)  # [(kind, entity)]
     candidate_ids: list = field(default_factory=list)  # what facets are counted over
+    candidate_keys: list = field(default_factory=list)  # their index keys, when read from the index
     facets_are_sampled: bool = False
     notes: list = field(default_factory=list)
     words: list = field(default_factory=list)
@@ -78,9 +77,10 @@ def search(request):
     results = SearchResults(request=request, order=order, notes=list(parsed.notes), words=parsed.words())
     if parsed.negative and not parsed.positive and not request.has_filters:
         results.notes.append("A search cannot only leave words out: add a word to look for.")
+        return results
     if parsed.positive:
-        results.matched_entities = add_entity_links(parsed)
-    if not parsed.positive and not request.has_filters and not request.impossible:
+        results.matched_entities = add_entity_links(parsed, public=request.public)
+    if not parsed.clauses and not request.has_filters and not request.impossible:
         return results
     results.searched = True
     if request.impossible:
@@ -92,22 +92,13 @@ def search(request):
         return results
     backend = current_backend()
     offset = (request.page - 1) * PAGE_SIZE
-    if order == "relevance":
-        ranked = ranked_candidates(backend, plan)
-        results.candidate_ids = [article_id_of(key) for key in ranked]
-        page_keys = ranked[offset : offset + PAGE_SIZE + 1]
-        if offset + PAGE_SIZE >= CANDIDATES and len(ranked) >= CANDIDATES:
-            results.notes.append(
-                f"Relevance ranks the {CANDIDATES:,} most recent matches; sort by newest or oldest to go further."
-            )
+    # The first CANDIDATES results in this order: facets are counted over them.
+    results.candidate_keys = ordered_keys(backend, plan, order, 0, CANDIDATES)
+    results.candidate_ids = [article_id_of(key) for key in results.candidate_keys]
+    if offset + PAGE_SIZE + 1 <= CANDIDATES:
+        page_keys = results.candidate_keys[offset : offset + PAGE_SIZE + 1]
     else:
-        rows = backend.matches(plan, newest_first=order == "newest", limit=PAGE_SIZE + 1, offset=offset)
-        page_keys = [key for key, _score in rows]
-        if request.page == 1:
-            sample = backend.matches(plan, newest_first=order == "newest", limit=CANDIDATES)
-            results.candidate_ids = [article_id_of(key) for key, _score in sample]
-        else:
-            results.candidate_ids = [article_id_of(key) for key in page_keys]
+        page_keys = ordered_keys(backend, plan, order, offset, PAGE_SIZE + 1)
     results.has_next = len(page_keys) > PAGE_SIZE
     results.articles = fetch_articles([article_id_of(key) for key in page_keys[:PAGE_SIZE]], request.public)
     results.total = backend.count(plan, COUNT_CAP + 1)
@@ -116,16 +107,35 @@ def search(request):
     return results
 
 
-def ranked_candidates(backend, plan):
-    """Index keys in relevance order: headline matches first, then score, then newer."""
-    in_headline = {key for key, _score in backend.matches(replace(plan, headline_only=True), limit=CANDIDATES)}
-    rows = backend.matches(plan, limit=CANDIDATES)
-    return [key for key, _score in sorted(rows, key=lambda row: (row[0] not in in_headline, -row[1], -row[0]))]
+def ordered_keys(backend, plan, order, offset, size):
+    """`size` index keys from `offset` in the results' order."""
+    if order != "relevance":
+        return backend.keys(plan, newest_first=order == "newest", limit=size, offset=offset)
+    keys, skip = [], offset
+    for tier in TIERS:
+        wanted = size - len(keys)
+        if wanted <= 0:
+            break
+        found = backend.keys(plan, tier=tier, limit=skip + wanted)
+        if len(found) <= skip:  # this whole tier comes before the page
+            skip -= len(found)
+            continue
+        keys += found[skip : skip + wanted]
+        skip = 0
+    return keys
+
+
+def exhaustive_top(query, limit):
+    """The top `limit` keys by the database's own score over every public match (bm25 or
+    ts_rank_cd): what the tiers are measured against, never shown to readers."""
+    parsed = parse(query)
+    add_entity_links(parsed)
+    plan = make_plan(parsed, SearchRequest(query=query))
+    return [] if plan.is_empty else current_backend().exhaustive(plan, limit)
 
 
 def make_plan(parsed, request):
-    tokens = [PUBLISHED_TOKEN] if request.public else []
-    tokens += [f"ent{kind.key}{entity.pk}" for kind, entity in request.entities]
+    tokens = [f"ent{kind.key}{entity.pk}" for kind, entity in request.entities]
     if request.incident_type:
         tokens.append(incident_type_token(request.incident_type))
     if request.publication:
@@ -143,13 +153,26 @@ def make_plan(parsed, request):
         low_key=sort_key(low, 0) if low else None,
         high_key=high_key,
     )
-    if not parsed.positive and not request.entities and not request.incident_type and not request.publication:
+    if not parsed.clauses and not request.entities and not request.incident_type and not request.publication:
         plan.tokens = []  # only dates: browse articles by date instead
+    elif not parsed.positive and not plan.tokens:
+        plan.tokens = [EVERY_ARTICLE]  # only words to leave out: start from every article
     return plan
 
 
+# The index's keys hold dates in this range; dates outside it are brought to its edges.
+EARLIEST = datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC)
+LATEST = datetime.datetime(2100, 12, 31, 23, 59, 59, tzinfo=datetime.UTC)
+
+
 def date_bounds(request):
-    """The first and last moments the request's dates allow (UTC), or None."""
+    """The first and last moments the request's dates allow (UTC), or None; within the index's range."""
+    low, high = raw_date_bounds(request)
+    clamp = lambda moment: min(max(moment, EARLIEST), LATEST) if moment else None  # noqa: E731
+    return clamp(low), clamp(high)
+
+
+def raw_date_bounds(request):
     low = high = None
     if request.year:
         low = datetime.datetime(request.year, 1, 1, tzinfo=datetime.UTC)
@@ -185,69 +208,86 @@ def browse_by_date(request, order, results):
 
 def fetch_articles(ids, public):
     articles = Article.objects.published() if public else Article.objects.all()
-    kinds = [kind.article_field for kind in ENTITY_KINDS.values()]
-    found = articles.filter(pk__in=ids).prefetch_related(*kinds).in_bulk()
+    found = articles.filter(pk__in=ids).in_bulk()
     return [found[pk] for pk in ids if pk in found]
 
 
-def published_seconds(key):
-    return (key >> ID_BITS) - EPOCH_OFFSET
+def published_year(key):
+    seconds = (key >> ID_BITS) - EPOCH_OFFSET
+    return datetime.datetime.fromtimestamp(seconds, tz=datetime.UTC).year
 
 
 # ---------------------------------------------------------------- entities named in the query
 
 
-def spans(parsed):
-    """(first clause index, last clause index, key) for runs of plain words and for phrases."""
-    clauses = parsed.positive
-    found = []
-    for start, clause in enumerate(clauses):
-        if len(clause.options) != 1 or not isinstance(clause.options[0], Words):
-            continue
-        words = []
-        for end in range(start, min(start + MAX_ENTITY_SPAN, len(clauses))):
-            option = clauses[end].options
-            if len(option) != 1 or not isinstance(option[0], Words) or (end > start and option[0].is_phrase):
-                break
-            words.extend(option[0].words)
-            found.append((start, end, " ".join(words)))
-            if option[0].is_phrase:
-                break
-    return found
+def runs_of_words(parsed):
+    """([clauses], key) for each run of plain words that may name an entity, longest first.
 
-
-def add_entity_links(parsed):
-    """Let each run of words that names an entity (or one of its spellings) also match its articles.
-
-    Returns the entities found, for the page to show.
+    Common words may sit inside a run ("Bank of England"), not at its ends.
     """
-    candidates = spans(parsed)
-    if not candidates:
+    found, run = [], []
+    for entry in [*parsed.sequence, BREAK]:
+        if entry is not BREAK:
+            run.append(entry)
+            continue
+        for start in range(len(run)):
+            if run[start][1] is None:
+                continue
+            for end in range(start + 1, min(start + MAX_ENTITY_SPAN, len(run))):
+                if run[end][1] is None:
+                    continue
+                clauses = [clause for _word, clause in run[start : end + 1] if clause is not None]
+                if all(len(clause.options) == 1 for clause in clauses):
+                    found.append((clauses, " ".join(word for word, _clause in run[start : end + 1])))
+        run = []
+    return sorted(found, key=lambda span: -len(span[1].split()))
+
+
+def add_entity_links(parsed, public=True):
+    """Let words that name an entity (or one of its spellings) also match its articles.
+
+    A run of plain words naming one ("North Korea") becomes that phrase or the
+    entity; a single word, phrase or OR alternative naming one gains the entity
+    as another option. Returns the entities found, for the page to show.
+    """
+    runs = runs_of_words(parsed)
+    singles = [option.text for clause in parsed.positive for option in clause.options if isinstance(option, Words)]
+    named = entities_named({key for _clauses, key in runs} | set(singles), public)
+    if not named:
         return []
-    named = entities_named({key for _start, _end, key in candidates})
-    chosen, used = {}, set()
-    # Longest runs first; a word belongs to one entity name at most.
-    for start, end, key in sorted(candidates, key=lambda span: span[0] - span[1]):
-        if key in named and not used & set(range(start, end + 1)):
-            used |= set(range(start, end + 1))
-            chosen[start] = (end, key)
-    positive, index = [], 0
-    clauses = parsed.positive
-    while index < len(clauses):
-        if index in chosen:
-            end, key = chosen[index]
-            links = (EntityLink(kind.key, entity.pk) for kind, entity in named[key])
-            positive.append(Clause((Words(tuple(key.split())), *links)))
-            index = end + 1
-        else:
-            positive.append(clauses[index])
-            index += 1
+    matched, merged, used = [], {}, set()
+    for clauses, key in runs:
+        if key in named and not used & {id(clause) for clause in clauses}:
+            used |= {id(clause) for clause in clauses}
+            links = tuple(EntityLink(kind.key, entity.pk) for kind, entity in named[key])
+            merged[id(clauses[0])] = (clauses, Clause((Words(tuple(key.split())), *links)))
+            matched += named[key]
+    positive = []
+    for clause in parsed.positive:
+        if id(clause) in merged:
+            positive.append(merged[id(clause)][1])
+        elif id(clause) not in used:
+            extra = []
+            for option in clause.options:
+                if isinstance(option, Words) and option.text in named:
+                    extra += [EntityLink(kind.key, entity.pk) for kind, entity in named[option.text]]
+                    matched += named[option.text]
+            positive.append(Clause(clause.options + tuple(extra), clause.negated) if extra else clause)
     parsed.clauses = positive + parsed.negative
-    return [found for start in sorted(chosen) for found in named[chosen[start][1]]]
+    unique = []
+    for found in matched:
+        if found not in unique:
+            unique.append(found)
+    return unique
 
 
-def entities_named(keys):
-    """{name key: [(kind, entity)]} for public entities whose name or alias has one of these keys."""
+def entities_named(texts, public=True):
+    """{text: [(kind, entity)]} for entities (public ones, unless for the admin) whose name
+    or an alias is one of these texts, ignoring case and diacritics."""
+    by_key = {}
+    for text in texts:
+        by_key.setdefault(name_key(text), []).append(text)
+    keys = set(by_key) - {""}
     named = {}
     owners = {}
     for content_type_id, object_id, key in Alias.objects.filter(key__in=keys).values_list(
@@ -258,11 +298,12 @@ def entities_named(keys):
         content_type_id = ContentType.objects.get_for_model(kind.model).pk
         by_alias = {object_id: found for (type_id, object_id), found in owners.items() if type_id == content_type_id}
         entities = (
-            kind.model.objects.public()
+            (kind.model.objects.public() if public else kind.model.objects.all())
             .filter(Q(name_key__in=keys) | Q(pk__in=list(by_alias)))
             .prefetch_related("aliases")
         )
         for entity in entities:
             for key in sorted({entity.name_key, *by_alias.get(entity.pk, ())} & keys):
-                named.setdefault(key, []).append((kind, entity))
+                for text in by_key[key]:
+                    named.setdefault(text, []).append((kind, entity))
     return named

@@ -1,15 +1,19 @@
 """Facet counts of a search: by year, and the entities of each kind most common in the results.
 
 Counted over the results the engine read (up to its candidate limit), which
-is all of them unless there are more than that; the page says which.
+is all of them unless there are more than that; the page says which. The
+link tables are read with one query for every kind together: the ids are
+integers the engine produced, written into the SQL as such.
 """
 
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db import connection
 
 from ..models import ENTITY_KINDS, Article
+from ..models.entities import entity_url
+from .engine import published_year
 
 PER_KIND = 6
 
@@ -25,27 +29,66 @@ class EntityFacet:
     def filter_value(self):
         return f"{self.kind.key}:{self.slug}"
 
+    def get_absolute_url(self):
+        return entity_url(self.kind.url_prefix, self.slug)
 
-def year_facets(article_ids):
-    years = Counter(
-        moment.year
-        for moment in Article.objects.published().filter(pk__in=article_ids).values_list("published_at", flat=True)
-    )
+
+def year_facets(results):
+    if results.candidate_keys:
+        years = Counter(published_year(key) for key in results.candidate_keys)
+    else:
+        published = Article.objects.published().filter(pk__in=results.candidate_ids)
+        years = Counter(moment.year for moment in published.values_list("published_at", flat=True))
     return sorted(years.items(), reverse=True)
+
+
+def links_of(article_ids, select):
+    """Run `select` over every link table for these articles; it may use {kind} (the kind's
+    position), {table} (the link table), {entity} (the entity table) and {ids}."""
+    quote = connection.ops.quote_name
+    ids = ", ".join(str(int(pk)) for pk in article_ids)
+    parts = [
+        select.format(
+            kind=index,
+            table=quote(kind.link_model._meta.db_table),
+            entity=quote(kind.model._meta.db_table),
+            ids=ids,
+        )
+        for index, kind in enumerate(ENTITY_KINDS.values())
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts))
+        return cursor.fetchall()
 
 
 def entity_facets(article_ids, exclude=()):
     """[(kind, [EntityFacet])], most common first, leaving out the entities already filtered on."""
-    groups = []
-    for kind in ENTITY_KINDS.values():
-        rows = (
-            kind.link_model.objects.filter(content_object_id__in=article_ids)
-            .exclude(tag_id__in=[entity.pk for entity_kind, entity in exclude if entity_kind is kind])
-            .values("tag__slug", "tag__name")
-            .annotate(n=Count("pk"))
-            .order_by("-n", "tag__name")[:PER_KIND]
-        )
-        facets = [EntityFacet(kind, row["tag__slug"], row["tag__name"], row["n"]) for row in rows]
-        if facets:
-            groups.append((kind, facets))
-    return groups
+    if not article_ids:
+        return []
+    kinds = list(ENTITY_KINDS.values())
+    counts = links_of(
+        article_ids,
+        "SELECT {kind}, l.tag_id, e.slug, e.name, count(*) FROM {table} l JOIN {entity} e ON e.id = l.tag_id "
+        "WHERE l.content_object_id IN ({ids}) GROUP BY l.tag_id, e.slug, e.name",
+    )
+    excluded = {(kind.key, entity.pk) for kind, entity in exclude}
+    top = {}
+    for index, entity_pk, slug, name, count in sorted(counts, key=lambda row: (-row[4], row[3])):
+        kind = kinds[index]
+        if (kind.key, entity_pk) not in excluded and len(top.setdefault(kind, [])) < PER_KIND:
+            top[kind].append(EntityFacet(kind, slug, name, count))
+    return [(kind, top[kind]) for kind in kinds if top.get(kind)]
+
+
+def result_entities(article_ids, per_article=8):
+    """{article id: [(kind, slug, name)]}: the chips under each result, from one query."""
+    kinds = list(ENTITY_KINDS.values())
+    rows = links_of(
+        article_ids,
+        "SELECT {kind}, l.content_object_id, e.slug, e.name FROM {table} l JOIN {entity} e ON e.id = l.tag_id "
+        "WHERE l.content_object_id IN ({ids})",
+    )
+    chips = {}
+    for index, article_pk, slug, name in sorted(rows, key=lambda row: (row[0], row[3])):
+        chips.setdefault(article_pk, []).append(EntityFacet(kinds[index], slug, name, 0))
+    return {pk: found[:per_article] for pk, found in chips.items()}

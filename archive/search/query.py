@@ -9,7 +9,7 @@ so no input can reach a database as syntax. Case and diacritics never matter.
 import re
 from dataclasses import dataclass, field
 
-from ..text import fold, without_control_characters
+from ..text import without_control_characters
 
 MAX_QUERY_LENGTH = 500
 MAX_CLAUSES = 12
@@ -62,11 +62,17 @@ class Clause:
         return Clause(self.options + (option,), self.negated)
 
 
+BREAK = None  # in ParsedQuery.sequence: an operator, phrase or exclusion between plain words
+
+
 @dataclass
 class ParsedQuery:
     text: str
     clauses: list = field(default_factory=list)
     notes: list = field(default_factory=list)  # what was changed or ignored, for the reader
+    # The plain words as typed, common ones included: (word, its clause or None), or BREAK.
+    # Entity names are looked for in it, so "Security Service of Ukraine" is found unquoted.
+    sequence: list = field(default_factory=list)
 
     @property
     def positive(self):
@@ -81,17 +87,20 @@ class ParsedQuery:
         return not self.positive
 
     def words(self):
-        """Every word the reader is looking for, for highlighting."""
+        """Every word the reader is looking for, for highlighting; not the common ones."""
         found = []
         for clause in self.positive:
             for option in clause.options:
                 if isinstance(option, Words):
-                    found.extend(option.words)
+                    found.extend(word for word in option.words if word not in STOP_WORDS)
         return found
 
 
 def words_of(text):
-    return _WORDS.findall(fold(text))
+    """Lower-case words, otherwise as typed: each database folds them as it folds its index
+    (FTS5 removes accents; PostgreSQL's unaccent also turns ł into l), so a word typed as
+    written always finds the text it was copied from."""
+    return _WORDS.findall(text.lower())
 
 
 def parse(text):
@@ -105,29 +114,30 @@ def parse(text):
     for negated, phrase, plain in _TOKENS.findall(text):
         if plain == "OR":
             pending_or = bool(query.clauses) and not query.clauses[-1].negated
+            query.sequence.append(BREAK)
             continue
         if plain and plain.startswith("-") and len(plain) > 1:
             negated, plain = "-", plain[1:]
         words = words_of(phrase if phrase or not plain else plain)
-        if phrase == "" and not plain:
-            continue
-        if all(word in STOP_WORDS for word in words):
-            continue  # "the", or "the of": nothing to look for, on either database
         if not words:
             continue
-        if len(words) > MAX_PHRASE_WORDS:
-            words = words[:MAX_PHRASE_WORDS]
-        option = Words(tuple(words))
+        if all(word in STOP_WORDS for word in words):
+            if plain and not negated and len(words) == 1:
+                query.sequence.append((words[0], None))  # "of" in "Bank of England"
+            continue  # "the", or "the of": nothing to look for, on either database
+        option = Words(tuple(words[:MAX_PHRASE_WORDS]))
         if pending_or and not negated:
             query.clauses[-1] = query.clauses[-1].with_option(option)
+            query.sequence.append(BREAK)
         else:
-            query.clauses.append(Clause((option,), negated=bool(negated)))
+            clause = Clause((option,), negated=bool(negated))
+            query.clauses.append(clause)
+            plain_word = plain and not negated and len(words) == 1
+            query.sequence.append((words[0], clause) if plain_word else BREAK)
         pending_or = False
     if len(query.clauses) > MAX_CLAUSES:
         query.clauses = query.clauses[:MAX_CLAUSES]
         query.notes.append(f"Only the first {MAX_CLAUSES} words or phrases were used.")
-    if not query.positive and text.strip():
-        query.clauses = []
-        if any(word in STOP_WORDS for word in words_of(text)):
-            query.notes.append("Words as common as “the” or “of” are not searched for on their own.")
+    if not query.clauses and any(word in STOP_WORDS for word in words_of(text)):
+        query.notes.append("Words as common as “the” or “of” are not searched for on their own.")
     return query

@@ -2,18 +2,17 @@
 
 One row per article, whatever its status, so the editors' admin searches with
 it too. Its document holds the headline, standfirst and body, plus tokens for
-what filters, entity-aware matching and visibility need: each linked entity
-(`entperson12`), the types of its incidents (`typebattle`), its publication
-(`pub` + hex of the name) and its status (`statepublished`). Tokens pass
-through the same tokenizer as queries, so they match whatever the stemmer
-makes of them.
+what filters and entity-aware matching need: each linked entity
+(`entperson12`), the types of its incidents (`typebattle`) and its publication
+(`pub` + hex of the name). Tokens pass through the same tokenizer as queries,
+so they match whatever the stemmer makes of them.
 
-Each row's key orders the index by publication time (creation time for
-articles never published): the seconds since 1900 shifted left 30 bits, with
-the article id in the low bits. Newest-first reads and date ranges are then
-ranges of the index itself, and "not scheduled for later" is a key bound.
-Public searches require `statepublished` and a key no later than now: the
-same rule as Article.objects.published().
+Each row's key orders the index by publication time: the seconds since 1900
+shifted left 30 bits, with the article id in the low bits; an article that is
+not published gets a key above every date. Newest-first reads and date ranges
+are then ranges of the index itself, and a public search, "published and not
+scheduled for later", is the key range up to now: the same rule as
+Article.objects.published().
 
 Triggers on articles, entity links and incidents keep the index current on
 every write path. Bulk writers (import, demo generation) may switch the
@@ -49,10 +48,18 @@ def type_token(incident_type):
 
 
 def publication_token(publication):
-    return "pub" + publication.encode("utf-8").hex()
+    # Lower-cased as SQLite's lower() does: ASCII letters only.
+    lowered = "".join(letter.lower() if letter.isascii() else letter for letter in publication)
+    return "pub" + lowered.encode("utf-8").hex()
 
 
-PUBLISHED_TOKEN = "statepublished"
+# In every article's tokens: what a search that only leaves words out starts from.
+EVERY_ARTICLE = "everyarticle"
+
+
+# Keys of articles that are not published sort after every date: a public search is
+# then a key range, "no later than now", which also leaves out scheduled articles.
+UNPUBLISHED = 1 << 62
 
 
 def latest_key(moment):
@@ -66,6 +73,11 @@ def tables():
     links = [(kind.key, kind.link_model._meta.db_table) for kind in ENTITY_KINDS.values()]
     incident_links = ENTITY_KINDS["incident"].link_model._meta.db_table
     return article, incident, links, incident_links
+
+
+def ascii_lower(column):
+    """PostgreSQL's lower() follows the locale; SQLite's, and the Python side, only ASCII letters."""
+    return f"translate({column}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
 
 
 def token_rows(alias):
@@ -90,15 +102,17 @@ class SQLiteSchema:
     control = "archive_search_control"
 
     def key(self, alias):
+        moment = f"CAST(strftime('%s', {alias}.published_at) AS INTEGER)"
         return (
-            f"(((CAST(strftime('%s', coalesce({alias}.published_at, {alias}.created_at)) AS INTEGER) "
-            f"+ {EPOCH_OFFSET}) << {ID_BITS}) | {alias}.id)"
+            f"(CASE WHEN {alias}.status = 'published' AND {alias}.published_at IS NOT NULL "
+            f"THEN ((({moment} + {EPOCH_OFFSET}) << {ID_BITS}) | {alias}.id) "
+            f"ELSE ({UNPUBLISHED} | {alias}.id) END)"
         )
 
     def tokens(self, alias):
         return (
             f"coalesce((SELECT group_concat(token, ' ') FROM ({token_rows(alias)})), '') "
-            f"|| ' pub' || lower(hex({alias}.publication)) || ' state' || {alias}.status"
+            f"|| ' pub' || lower(hex(lower({alias}.publication))) || ' {EVERY_ARTICLE}'"
         )
 
     def insert_from(self, alias, where):
@@ -202,13 +216,18 @@ class PostgresSchema:
     setting = "archive.search_deferred"
 
     def key(self, alias):
-        moment = f"coalesce({alias}.published_at, {alias}.created_at)"
-        return f"(((floor(extract(epoch from {moment}))::bigint + {EPOCH_OFFSET}) << {ID_BITS}) | {alias}.id)"
+        moment = f"floor(extract(epoch from {alias}.published_at))::bigint"
+        return (
+            f"(CASE WHEN {alias}.status = 'published' AND {alias}.published_at IS NOT NULL "
+            f"THEN ((({moment} + {EPOCH_OFFSET}) << {ID_BITS}) | {alias}.id) "
+            f"ELSE ({UNPUBLISHED} | {alias}.id) END)"
+        )
 
     def tokens(self, alias):
         return (
             f"to_tsvector('simple', coalesce((SELECT string_agg(token, ' ') FROM ({token_rows(alias)}) t), '') "
-            f"|| ' pub' || encode(convert_to({alias}.publication, 'UTF8'), 'hex') || ' state' || {alias}.status)"
+            f"|| ' pub' || encode(convert_to({ascii_lower(alias + '.publication')}, 'UTF8'), 'hex') "
+            f"|| ' {EVERY_ARTICLE}')"
         )
 
     def head_vector(self, alias):
@@ -254,7 +273,9 @@ class PostgresSchema:
         )
         yield (
             f"CREATE TABLE IF NOT EXISTS {self.table} ("
-            f"article_id bigint PRIMARY KEY REFERENCES {article}(id) ON DELETE CASCADE, "
+            # No foreign key: the triggers below delete with the article, and a TRUNCATE of
+            # articles (tests flush the database so) must not be refused.
+            "article_id bigint PRIMARY KEY, "
             "sort_key bigint NOT NULL, "
             "head_vector tsvector NOT NULL, "
             "body_vector tsvector NOT NULL, "
@@ -288,8 +309,24 @@ class PostgresSchema:
             "CREATE OR REPLACE FUNCTION archive_search_incident_changed() RETURNS trigger LANGUAGE plpgsql AS $$ "
             f"BEGIN IF {live} THEN {self.retoken(covered)}; END IF; RETURN NULL; END $$"
         )
+        yield (
+            "CREATE OR REPLACE FUNCTION archive_search_article_deleted() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            f"BEGIN DELETE FROM {self.table} WHERE article_id = OLD.id; RETURN NULL; END $$"
+        )
+        yield (
+            "CREATE OR REPLACE FUNCTION archive_search_articles_truncated() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            f"BEGIN TRUNCATE {self.table}; RETURN NULL; END $$"
+        )
         for name, table in self.trigger_tables():
             yield f"DROP TRIGGER IF EXISTS {name} ON {table}"
+        yield (
+            f"CREATE TRIGGER archive_search_article_deleted AFTER DELETE ON {article} "
+            "FOR EACH ROW EXECUTE FUNCTION archive_search_article_deleted()"
+        )
+        yield (
+            f"CREATE TRIGGER archive_search_article_truncated AFTER TRUNCATE ON {article} "
+            "FOR EACH STATEMENT EXECUTE FUNCTION archive_search_articles_truncated()"
+        )
         changed = " OR ".join(
             f"OLD.{column} IS DISTINCT FROM NEW.{column}"
             for column in ["headline", "standfirst", "body", "status", "published_at", "publication"]
@@ -320,6 +357,8 @@ class PostgresSchema:
         names = [
             ("archive_search_article_inserted", article),
             ("archive_search_article_updated", article),
+            ("archive_search_article_deleted", article),
+            ("archive_search_article_truncated", article),
             ("archive_search_incident_type", incident),
         ]
         for key, table in links:
@@ -331,6 +370,8 @@ class PostgresSchema:
             if table in existing_tables:
                 yield f"DROP TRIGGER IF EXISTS {name} ON {table}"
         for function in [
+            "archive_search_article_deleted()",
+            "archive_search_articles_truncated()",
             "archive_search_article_changed()",
             "archive_search_links_changed()",
             "archive_search_incident_changed()",
@@ -356,7 +397,7 @@ def schema_for(connection):
     return PostgresSchema() if connection.vendor == "postgresql" else SQLiteSchema()
 
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 5
 META_TABLE = "archive_search_meta"
 
 

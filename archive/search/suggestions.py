@@ -14,10 +14,12 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
 
 from ..models import ENTITY_KINDS, Alias, Article, SearchWord
+from ..text import name_key
 from .query import STOP_WORDS, words_of
 
 MAX_SUGGESTIONS = 3
 SIMILAR_ENOUGH = 0.75
+MAX_WORD = 100
 VOCABULARY_SAMPLE = 20_000
 
 
@@ -29,8 +31,8 @@ class Suggestion:
 
 def close_names(text, limit=5):
     """[(name, kind label, similarity)] of public entities whose name or alias is close to `text`."""
-    key = " ".join(words_of(text))
-    if len(key) < 3:
+    key = name_key(text)
+    if not 3 <= len(key) <= 200:
         return []
     found = []
     for kind in ENTITY_KINDS.values():
@@ -44,11 +46,14 @@ def close_names(text, limit=5):
             same_start = Q(name_key__startswith=key[0])
             entities = entities.filter(same_start)
             aliases = aliases.filter(key__startswith=key[0])
-        for name, name_key in entities.values_list("name", "name_key")[:2000]:
-            found.append((name, kind.label, difflib.SequenceMatcher(None, key, name_key).ratio()))
-        owners = dict(aliases.values_list("object_id", "key")[:2000])
+        for name, entity_key in entities.values_list("name", "name_key")[:2000]:
+            found.append((name, kind.label, difflib.SequenceMatcher(None, key, entity_key).ratio()))
+        owners = {}
+        for object_id, alias_key in aliases.values_list("object_id", "key")[:2000]:
+            owners.setdefault(object_id, []).append(alias_key)
         for entity in kind.model.objects.filter(pk__in=list(owners)).filter(Exists(visible)):
-            found.append((entity.name, kind.label, difflib.SequenceMatcher(None, key, owners[entity.pk]).ratio()))
+            score = max(difflib.SequenceMatcher(None, key, alias_key).ratio() for alias_key in owners[entity.pk])
+            found.append((entity.name, kind.label, score))
     best = {}
     for name, label, score in found:
         if score >= SIMILAR_ENOUGH and score > best.get(name, (None, 0))[1]:
@@ -58,6 +63,8 @@ def close_names(text, limit=5):
 
 
 def close_words(word, limit=3):
+    if len(word) > MAX_WORD:
+        return []  # no vocabulary word is that long
     candidates = SearchWord.objects.filter(
         word__startswith=word[0], word__regex=rf"^.{{{max(len(word) - 2, 1)},{len(word) + 2}}}$"
     ).values_list("word", "articles")[:5000]

@@ -8,7 +8,7 @@ from django.utils.http import urlencode
 from ..feeds import ArticleFeed
 from ..forms import SearchForm
 from .engine import COUNT_CAP, SearchRequest, search
-from .facets import entity_facets, year_facets
+from .facets import entity_facets, result_entities, year_facets
 from .query import words_of
 from .snippets import highlight, snippet, stem
 from .suggestions import suggestions
@@ -32,8 +32,14 @@ def search_page(request):
         for word in words_of(name)
     ]
     stems = {stem(word) for word in words}
+    chips = result_entities([article.pk for article in results.articles]) if results.articles else {}
     hits = [
-        {"article": article, "headline": highlight(article.headline, stems), "snippet": snippet(article, words)}
+        {
+            "article": article,
+            "headline": highlight(article.headline, stems),
+            "snippet": snippet(article, words),
+            "entities": chips.get(article.pk, []),
+        }
         for article in results.articles
     ]
     context = {
@@ -44,6 +50,8 @@ def search_page(request):
         "notes": notes + results.notes,
         "count_cap": COUNT_CAP,
         "active_entities": search_request.entities,
+        "incident_types": form.fields["type"].choices,
+        "orders": form.fields["order"].choices,
         "feed_url": reverse("archive:search_feed") + "?" + urlencode(feed_parameters(request.GET), doseq=True),
     }
     if results.searched:
@@ -52,7 +60,7 @@ def search_page(request):
             for kind, entity in results.matched_entities
         ]
         if results.candidate_ids:
-            context["year_facets"] = year_facets(results.candidate_ids)
+            context["year_facets"] = year_facets(results)
             context["entity_facets"] = entity_facets(results.candidate_ids, exclude=search_request.entities)
         if results.total < FEW_RESULTS and search_request.query:
             context["suggestions"] = suggestions(search_request, finds_something)

@@ -21,7 +21,8 @@ class Command(BaseCommand):
             self.stdout.write(f"| {result.name} | {len(result.times)} | {result.median_ms:.1f} | {result.p95_ms:.1f} |")
         if overlaps:
             self.stdout.write(
-                f"\nTop-10 agreement with exhaustive ranking: mean {statistics.mean(overlaps):.0%}, "
+                f"\nTop ten shared with an exhaustive ranking by the database's own score (bm25 or ts_rank_cd): "
+                f"mean {statistics.mean(overlaps):.0%}, "
                 f"queries with all 10 the same: {sum(1 for o in overlaps if o == 1) / len(overlaps):.0%} "
                 f"({len(overlaps)} queries)."
             )
