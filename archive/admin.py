@@ -9,13 +9,16 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.template.loader import render_to_string
 from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import Tag
 
+from . import tagging
 from .models import (
     ENTITY_KINDS,
     Alias,
+    ArchiveState,
     Article,
     Incident,
     Organisation,
@@ -60,6 +63,10 @@ class SourceLinkInline(admin.TabularInline):
     fields = ["position", "title", "url", "publisher"]
 
 
+# New names an editor can turn into an entity in one click: these kinds need no more than a name.
+CREATABLE_FROM_NAMES = ("person", "place", "organisation")
+
+
 class VisibilityFilter(admin.SimpleListFilter):
     """Status, with scheduled articles told apart from live ones."""
 
@@ -95,11 +102,11 @@ class ArticleAdmin(admin.ModelAdmin):
     list_per_page = 50
     inlines = [SourceLinkInline]
     actions = ["publish", "unpublish"]
-    readonly_fields = ["first_published_at", "created_at", "updated_at", "version"]
+    readonly_fields = ["suggested_entities", "first_published_at", "created_at", "updated_at", "version"]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "standfirst", "body"]}),
         ("Credit", {"fields": ["byline", "publication", "dateline"]}),
-        ("Entities", {"fields": [kind.article_field for kind in ENTITY_KINDS.values()]}),
+        ("Entities", {"fields": ["suggested_entities", *(kind.article_field for kind in ENTITY_KINDS.values())]}),
         ("Publishing", {"fields": ["status", "published_at", "editor_note"]}),
         (
             "Record",
@@ -109,6 +116,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["archive/admin.css"]}
+        js = ["admin/js/admin/RelatedObjectLookups.js", "archive/entity_suggestions.js"]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         # taggit's default field is a comma-separated text box that creates a
@@ -135,6 +143,11 @@ class ArticleAdmin(admin.ModelAdmin):
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
+    def delete_queryset(self, request, queryset):
+        # A bulk delete skips each article's delete(): mark the archive as changed here.
+        super().delete_queryset(request, queryset)
+        ArchiveState.touch()
+
     def get_search_results(self, request, queryset, search_term):
         # The same engine as the public search, over every article whatever its status.
         if not search_term.strip():
@@ -143,6 +156,20 @@ class ArticleAdmin(admin.ModelAdmin):
         if not results.searched:  # nothing searchable, e.g. only "the": Django's own search
             return super().get_search_results(request, queryset, search_term)
         return queryset.filter(pk__in=results.candidate_ids), False
+
+    @admin.display(description="suggested")
+    def suggested_entities(self, article):
+        """What the text names, from the saved article: known entities to add, new names to create."""
+        if article is None or article.pk is None:
+            return "Save the article to see the entities its text names."
+        return render_to_string(
+            "admin/archive/article/entity_suggestions.html",
+            {
+                "suggestions": tagging.suggest(article),
+                "candidates": tagging.new_candidates(article),
+                "creatable": [kind for kind in ENTITY_KINDS.values() if kind.key in CREATABLE_FROM_NAMES],
+            },
+        )
 
     @admin.display(description="status", ordering="status")
     def status_label(self, article):
@@ -231,6 +258,11 @@ class EntityAdmin(admin.ModelAdmin):
             .get_queryset(request)
             .annotate(article_count=Coalesce(Subquery(links, output_field=IntegerField()), 0))
         )
+
+    def delete_queryset(self, request, queryset):
+        # A bulk delete skips each entity's delete(): mark the names as changed here.
+        super().delete_queryset(request, queryset)
+        ArchiveState.touch(entities=True)
 
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():

@@ -199,3 +199,31 @@ def measure_search(seed=1, exhaustive_check=True):
         overlaps,
     )
 
+
+# ---------------------------------------------------------------- entity suggestions
+
+
+def measure_tagging(repeat=50):
+    """Build the matcher from every name and alias in the archive, then suggest for a 1,000-word article."""
+    from .tagging import Matcher, all_spellings
+
+    started = time.perf_counter()
+    spellings = all_spellings()
+    read = time.perf_counter() - started
+    started = time.perf_counter()
+    matcher = Matcher(spellings)
+    built = time.perf_counter() - started
+    bodies = list(Article.objects.order_by("-pk").values_list("headline", "body")[:20])
+    words = " ".join(f"{headline}. {body}" for headline, body in bodies).split()
+    article = {"body": " ".join((words * (1000 // max(len(words), 1) + 1))[:1000])}
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        matcher.find(article)
+        times.append(time.perf_counter() - started)
+    return {
+        "spellings": len(spellings),
+        "read_seconds": read,
+        "build_seconds": built,
+        "suggest": Measurement("suggest, 1,000-word article", times, [0], {200}),
+    }

@@ -397,6 +397,7 @@ def generate(*, articles, seed=1, end_date=None, progress=None):
     demo.build_incidents()
     with transaction.atomic():
         write_entities(demo)
+        ArchiveState.touch(entities=True)
     # A transaction per batch keeps the write-ahead log small on a million articles.
     slugs = set()
     moments = sorted(demo.random_moment() for _ in range(articles))

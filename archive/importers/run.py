@@ -31,6 +31,7 @@ class Failure:
 class ImportReport:
     imported: int = 0
     updated: int = 0
+    auto_links: int = 0
     failures: list = field(default_factory=list)
     skipped: list = field(default_factory=list)
 
@@ -94,8 +95,8 @@ def write_batch(writer, batch):
 
 
 class Run:
-    def __init__(self, *, status, publication, progress):
-        self.writer = Writer(status=status, publication=publication)
+    def __init__(self, *, status, publication, progress, auto_tag=False):
+        self.writer = Writer(status=status, publication=publication, auto_tag=auto_tag)
         self.progress = progress or (lambda size: None)
         self.report = ImportReport()
         self.wire_keys = {}  # import key -> path already imported in this run
@@ -166,15 +167,19 @@ class Run:
         self.report.updated += updated
 
 
-def import_paths(paths, *, status=None, publication=None, progress=None):
-    """Import files and directories; `progress(bytes)` is told how far it got."""
-    run = Run(status=status, publication=publication, progress=progress)
+def import_paths(paths, *, status=None, publication=None, progress=None, auto_tag=False):
+    """Import files and directories; `progress(bytes)` is told how far it got.
+
+    With `auto_tag`, each article is also linked to the known entities its text names.
+    """
+    run = Run(status=status, publication=publication, progress=progress, auto_tag=auto_tag)
     files = list(find_files(paths, run.report))
     wire_files = [path for path in files if path.suffix.lower() not in JSONL_SUFFIXES]
     run.import_wire_files(wire_files)
     for path in files:
         if path.suffix.lower() in JSONL_SUFFIXES:
             run.import_jsonl(path)
+    run.report.auto_links = run.writer.auto_links
     return run.report
 
 

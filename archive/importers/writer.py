@@ -13,6 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
 from django.utils import timezone
 
+from .. import tagging
 from ..exporters import entity_data_fields, is_entity_reference
 from ..models import ENTITY_KINDS, Alias, ArchiveState, Article, SourceLink, check_names_are_free
 from ..search import schema as search_index
@@ -36,9 +37,11 @@ def references(model):
 class Writer:
     """One per import run; remembers the entities it has resolved."""
 
-    def __init__(self, *, status=None, publication=None):
+    def __init__(self, *, status=None, publication=None, auto_tag=False):
         self.status = status
         self.publication = publication
+        self.auto_tag = auto_tag
+        self.auto_links = 0  # links made by auto-tagging
         self.entities = {}  # data_key -> entity
 
     def forget(self):
@@ -154,6 +157,8 @@ class Writer:
 
         self.assign_entity_slugs(model, fresh)
         model.objects.bulk_create(fresh)
+        if fresh:
+            ArchiveState.touch(entities=True)
         Alias.objects.bulk_create(
             Alias(content_type=content_type, object_id=entity.pk, name=alias, key=alias_key)
             for entity in fresh
@@ -195,6 +200,7 @@ class Writer:
             wanted = {name_key(alias): alias for alias in aliases if name_key(alias) not in {"", entity.name_key}}
             if set(wanted) != current:
                 entity.aliases.exclude(key__in=wanted).delete()
+                ArchiveState.touch(entities=True)
                 self.add_aliases(entity, [alias for key, alias in wanted.items() if key not in current], line)
 
     def learn_aliases(self, entity, aliases, line):
@@ -224,6 +230,8 @@ class Writer:
             created, updated = self.save_articles(records)
             self.write_sources(records, created, updated)
             self.write_links(records, created, updated)
+            if self.auto_tag:
+                self.link_named_entities([*created.values(), *updated.values()])
             if updated:
                 Article.sync_links([article.pk for article in updated.values()])
             search_index.reindex(connection, [article.pk for article in [*created.values(), *updated.values()]])
@@ -288,6 +296,28 @@ class Writer:
             for record in with_sources
             for position, source in enumerate(record.sources, start=1)
         )
+
+    def link_named_entities(self, articles):
+        """Link each article to the known entities its text names (see archive.tagging)."""
+        matcher = tagging.matcher()
+        for kind in ENTITY_KINDS.values():
+            existing = set(
+                kind.link_model.objects.filter(content_object_id__in=[a.pk for a in articles]).values_list(
+                    "content_object_id", "tag_id"
+                )
+            )
+            new = []
+            for article in articles:
+                for kind_key, entity_id in matcher.find(tagging.article_fields(article)):
+                    if kind_key == kind.key and (article.pk, entity_id) not in existing:
+                        existing.add((article.pk, entity_id))
+                        new.append(
+                            kind.link_model(
+                                content_object_id=article.pk, tag_id=entity_id, published_at=article.link_published_at
+                            )
+                        )
+            kind.link_model.objects.bulk_create(new)
+            self.auto_links += len(new)
 
     def write_links(self, records, created, updated):
         for kind in ENTITY_KINDS.values():

@@ -50,6 +50,12 @@ class Alias(models.Model):
         self.name = squash_spaces(self.name)
         self.key = name_key(self.name)
         super().save(*args, **kwargs)
+        ArchiveState.touch(entities=True)
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        ArchiveState.touch(entities=True)
+        return result
 
 
 @lru_cache(maxsize=100_000)
@@ -107,6 +113,7 @@ class Entity(KeepsOldSlugs, TagBase):
 
     # Set by @register_entity_kind on each concrete model.
     entity_kind = None
+    names_entities = True
 
     class Meta:
         abstract = True
@@ -128,7 +135,7 @@ class Entity(KeepsOldSlugs, TagBase):
         super().save(*args, **kwargs)
         self.remember_old_slug()
         self._saved_name = self.name
-        ArchiveState.touch()
+        ArchiveState.touch(entities=True)
 
     def get_absolute_url(self):
         return entity_url(self.entity_kind.url_prefix, self.slug)

@@ -36,12 +36,14 @@ class KeepsOldSlugs(models.Model):
     """A page readers see: it remembers each slug it gives up, so old links keep working,
     and deleting it marks the archive as changed."""
 
+    names_entities = False  # True for entities: their names feed entity suggestions
+
     class Meta:
         abstract = True
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
-        ArchiveState.touch()
+        ArchiveState.touch(entities=self.names_entities)
         return result
 
     @classmethod
@@ -66,17 +68,26 @@ class ArchiveState(models.Model):
 
     changed_at = models.DateTimeField(default=timezone.now)
     changes = models.PositiveBigIntegerField(default=0)
+    entities_changed_at = models.DateTimeField(
+        default=timezone.now, help_text="When an entity or alias last changed: entity suggestions follow it."
+    )
 
     def __str__(self):
         return f"changed {self.changes} times, last at {self.changed_at:%Y-%m-%d %H:%M:%S}"
 
     @classmethod
-    def touch(cls):
-        updated = cls.objects.filter(pk=1).update(changed_at=timezone.now(), changes=models.F("changes") + 1)
-        if not updated:
-            cls.objects.get_or_create(pk=1, defaults={"changes": 1})
+    def touch(cls, entities=False):
+        """Mark the archive as changed; `entities=True` when names or aliases changed too."""
+        now = timezone.now()
+        values = {"changed_at": now, "changes": models.F("changes") + 1}
+        if entities:
+            values["entities_changed_at"] = now
+        if not cls.objects.filter(pk=1).update(**values):
+            cls.objects.get_or_create(pk=1, defaults={"changes": 1, "changed_at": now, "entities_changed_at": now})
 
     @classmethod
     def current(cls):
         state = cls.objects.filter(pk=1).first()
-        return state or cls(pk=1, changed_at=timezone.now(), changes=0)
+        if state is None:  # an archive from before this row existed: start counting now
+            state, _created = cls.objects.get_or_create(pk=1)
+        return state

@@ -21,16 +21,23 @@ class Command(BaseCommand):
             "record's own status for JSON Lines; updates keep their status unless this is given.",
         )
         parser.add_argument("--publication", help="The outlet the articles came from, e.g. Reuters.")
+        parser.add_argument(
+            "--auto-tag",
+            action="store_true",
+            help="Link each article to the known people, places, organisations and incidents its text names.",
+        )
 
-    def handle(self, *args, paths, status, publication, **options):
+    def handle(self, *args, paths, status, publication, auto_tag, **options):
         with tqdm(
             total=total_size(paths), unit="B", unit_scale=True, desc="Importing", disable=None, leave=False
         ) as bar:
-            report = import_paths(paths, status=status, publication=publication, progress=bar.update)
+            report = import_paths(paths, status=status, publication=publication, progress=bar.update, auto_tag=auto_tag)
         if report.imported or report.updated:
             refresh_vocabulary()
         for failure in report.failures:
             self.stderr.write(self.style.ERROR(f"Failed: {failure}"))
+        if auto_tag:
+            self.stdout.write(f"Auto-tagging made {report.auto_links} link(s) to known entities.")
         if report.skipped:
             self.stdout.write(f"Skipped {len(report.skipped)} file(s) that are neither .txt nor .jsonl.")
         summary = (
