@@ -351,6 +351,27 @@ def test_an_alias_finds_articles_linked_to_the_entity_whatever_their_text_spells
     assert results.matched_entities == [(PERSON, zelenskiy)]
 
 
+def test_an_alias_search_ranks_a_headline_with_any_spelling_first_and_finds_unlinked_mentions():
+    kyiv = make_place("Kyiv", aliases=["Kiev"])
+    linked = make_article(headline="Power cuts continue", body="Repairs went on in Kyiv.", places=[kyiv])
+    headline = make_article(headline="Kyiv residents count the cost", body="Residents counted damage.", places=[kyiv])
+    unlinked = make_article(headline="Trains delayed", body="Trains to Kyiv ran late.")
+    linked.published_at = headline.published_at + datetime.timedelta(hours=1)  # newer, yet no headline match
+    linked.save()
+
+    results = search(SearchRequest(query="kiev"))
+
+    assert [a.pk for a in results.articles][0] == headline.pk
+    assert {a.pk for a in results.articles} == {headline.pk, linked.pk, unlinked.pk}
+
+
+def test_a_spelling_that_starts_with_a_common_word_still_finds_linked_articles():
+    hague = make_place("The Hague", aliases=["Den Haag"])
+    linked = make_article(headline="Court sits", body="Judges met.", places=[hague])
+
+    assert [a.pk for a in search(SearchRequest(query="Den Haag")).articles] == [linked.pk]
+
+
 def test_the_entity_named_in_a_search_is_shown_above_the_results_with_its_count_and_page(client, zelenskiy):
     for number in range(2):
         make_article(headline=f"Visit {number}", body="Text without the name.", people=[zelenskiy])

@@ -17,7 +17,7 @@ from django.utils import timezone
 from ..models import ENTITY_KINDS, Alias, Article
 from ..text import name_key
 from .backends import TIERS, Plan, current_backend
-from .query import BREAK, Clause, EntityLink, Words, parse
+from .query import BREAK, MAX_PHRASE_WORDS, STOP_WORDS, Clause, EntityLink, Words, parse, words_of
 from .schema import EPOCH_OFFSET, EVERY_ARTICLE, ID_BITS, article_id_of, latest_key, publication_token, sort_key
 from .schema import type_token as incident_type_token
 
@@ -25,6 +25,7 @@ PAGE_SIZE = 20
 CANDIDATES = 1000
 COUNT_CAP = 10_000
 MAX_ENTITY_SPAN = 6
+MAX_SPELLINGS = 6  # of one entity, added to a search that names it
 ORDERS = ("relevance", "newest", "oldest")
 
 
@@ -259,26 +260,45 @@ def add_entity_links(parsed, public=True):
     for clauses, key in runs:
         if key in named and not used & {id(clause) for clause in clauses}:
             used |= {id(clause) for clause in clauses}
-            links = tuple(EntityLink(kind.key, entity.pk) for kind, entity in named[key])
-            merged[id(clauses[0])] = (clauses, Clause((Words(tuple(key.split())), *links)))
+            options = unique_options([Words(tuple(key.split())), *entity_options(named[key])])
+            merged[id(clauses[0])] = (clauses, Clause(options))
             matched += named[key]
     positive = []
     for clause in parsed.positive:
         if id(clause) in merged:
             positive.append(merged[id(clause)][1])
         elif id(clause) not in used:
-            extra = []
+            options = list(clause.options)
             for option in clause.options:
                 if isinstance(option, Words) and option.text in named:
-                    extra += [EntityLink(kind.key, entity.pk) for kind, entity in named[option.text]]
+                    options += entity_options(named[option.text])
                     matched += named[option.text]
-            positive.append(Clause(clause.options + tuple(extra), clause.negated) if extra else clause)
+            positive.append(Clause(unique_options(options), clause.negated))
     parsed.clauses = positive + parsed.negative
     unique = []
     for found in matched:
         if found not in unique:
             unique.append(found)
     return unique
+
+
+def entity_options(named):
+    """Options matching these entities: their links, and their spellings in the text, so that
+    "kiev" puts a headline saying "Kyiv" in the headline tier and finds articles not yet linked."""
+    options = []
+    for kind, entity in named:
+        options.append(EntityLink(kind.key, entity.pk))
+        for spelling in [entity.name, *entity.alias_names][:MAX_SPELLINGS]:
+            words = tuple(words_of(spelling)[:MAX_PHRASE_WORDS])
+            # A spelling that starts or ends with a common word ("The Hague") cannot be
+            # matched alike by both databases, which drop those words; its link still matches.
+            if words and words[0] not in STOP_WORDS and words[-1] not in STOP_WORDS:
+                options.append(Words(words))
+    return options
+
+
+def unique_options(options):
+    return tuple(dict.fromkeys(options))
 
 
 def entities_named(texts, public=True):
