@@ -14,7 +14,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_ARTICLES ?= 3000
 
-.PHONY: install run test lint format check
+.PHONY: install run test lint format check bench
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,3 +44,17 @@ format: install
 check: install
 	DJANGO_DEBUG=1 $(MANAGE) check
 	DJANGO_DEBUG=1 $(MANAGE) makemigrations --check --dry-run
+
+## Time pages, search and suggestions on generated archives of BENCH_SIZES articles, SQLite and PostgreSQL
+## (generated on first use into var/bench/ and BENCH_POSTGRES/newsroom_bench_N, then reused; see docs/benchmarks.md)
+BENCH_SIZES ?= 100000
+BENCH_POSTGRES ?= postgres://root@127.0.0.1:5432
+BENCH_ENV := DJANGO_DEBUG=0 DJANGO_SECRET_KEY=benchmark-only DJANGO_ALLOWED_HOSTS=testserver
+bench: install
+	mkdir -p var/bench
+	for size in $(BENCH_SIZES); do \
+		$(BENCH_ENV) DATABASE_URL=sqlite:///$(CURDIR)/var/bench/$$size.sqlite3 $(MANAGE) benchmark --articles $$size || exit 1; \
+		if [ -n "$(BENCH_POSTGRES)" ]; then \
+			$(BENCH_ENV) DATABASE_URL=$(BENCH_POSTGRES)/newsroom_bench_$$size $(MANAGE) benchmark --articles $$size || exit 1; \
+		fi; \
+	done

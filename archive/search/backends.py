@@ -240,7 +240,7 @@ class PostgresBackend:
         rank = f"ts_rank_cd(head_vector || body_vector, ({query}))" if query else "0"
         sql = f"SELECT sort_key FROM {self.schema.table} WHERE {where} ORDER BY {rank} DESC LIMIT %s"
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*query_params, *params, limit])
+            cursor.execute(sql, [*params, *query_params, limit])
             return [row[0] for row in cursor.fetchall()]
 
 
