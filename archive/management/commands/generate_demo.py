@@ -4,6 +4,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from archive.database import refresh_planner_statistics
 from archive.demo import ArchiveNotEmpty, generate
 from archive.search.suggestions import refresh_vocabulary
 
@@ -35,6 +36,7 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         elapsed = time.perf_counter() - started
         refresh_vocabulary()
+        refresh_planner_statistics()
         entities = sum(
             len(group)
             for group in (

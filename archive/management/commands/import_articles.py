@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from archive.database import BULK_WRITE, refresh_planner_statistics
 from archive.importers import import_paths, total_size
 from archive.models import Article
 from archive.search.suggestions import refresh_vocabulary
@@ -34,6 +35,8 @@ class Command(BaseCommand):
             report = import_paths(paths, status=status, publication=publication, progress=bar.update, auto_tag=auto_tag)
         if report.imported or report.updated:
             refresh_vocabulary()
+        if report.imported + report.updated >= BULK_WRITE:
+            refresh_planner_statistics()
         for failure in report.failures:
             self.stderr.write(self.style.ERROR(f"Failed: {failure}"))
         if auto_tag:

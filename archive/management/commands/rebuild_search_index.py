@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from tqdm import tqdm
 
+from archive.database import refresh_planner_statistics
 from archive.models import Article
 from archive.search import schema
 from archive.search.suggestions import refresh_vocabulary
@@ -16,6 +17,7 @@ class Command(BaseCommand):
             with tqdm(total=Article.objects.count(), unit="article", desc="Indexing", disable=None) as bar:
                 schema.rebuild(connection, progress=bar.update)
         words = refresh_vocabulary()
+        refresh_planner_statistics()
         self.stdout.write(
             self.style.SUCCESS(f"Indexed {Article.objects.count()} articles; {words} words for suggestions.")
         )
