@@ -210,7 +210,8 @@ class LinkQuerySet(models.QuerySet):
 class EntityLink(ItemBase):
     """An article's link to one entity. Concrete subclasses are made by @register_entity_kind."""
 
-    content_object = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    # Indexed with the entity (see register_entity_kind), so an article's links are read from the index alone.
+    content_object = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+", db_index=False)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = LinkQuerySet.as_manager()
@@ -261,6 +262,8 @@ def register_entity_kind(*, article_field, url_prefix):
                 "indexes": [
                     # An entity's coverage, newest first, as one index range.
                     models.Index(fields=["tag", "published_at"], name=f"{link_name.lower()}_coverage"),
+                    # An article's entities: facets, chips and related coverage read only this index.
+                    models.Index(fields=["content_object", "tag"], name=f"{link_name.lower()}_article"),
                     # What was covered lately, across entities (home page, scheduled articles).
                     models.Index(fields=["published_at"], name=f"{link_name.lower()}_published"),
                 ],

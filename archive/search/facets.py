@@ -66,14 +66,18 @@ def entity_facets(article_ids, exclude=()):
     if not article_ids:
         return []
     kinds = list(ENTITY_KINDS.values())
+    excluded = {(kind.key, entity.pk) for kind, entity in exclude}
+    # Counted on the link table alone (its (article, entity) index covers it); names are read
+    # for the few that are shown. Ties go to the older entity, the same on both databases.
     counts = links_of(
         article_ids,
-        "SELECT {kind}, l.tag_id, e.slug, e.name, count(*) FROM {table} l JOIN {entity} e ON e.id = l.tag_id "
-        "WHERE l.content_object_id IN ({ids}) GROUP BY l.tag_id, e.slug, e.name",
+        "SELECT {kind}, c.tag_id, e.slug, e.name, c.n FROM ("
+        "SELECT tag_id, count(*) AS n FROM {table} WHERE content_object_id IN ({ids}) "
+        f"GROUP BY tag_id ORDER BY n DESC, tag_id LIMIT {PER_KIND + len(excluded)}"
+        ") c JOIN {entity} e ON e.id = c.tag_id",
     )
-    excluded = {(kind.key, entity.pk) for kind, entity in exclude}
     top = {}
-    for index, entity_pk, slug, name, count in sorted(counts, key=lambda row: (-row[4], row[3])):
+    for index, entity_pk, slug, name, count in sorted(counts, key=lambda row: (-row[4], row[1])):
         kind = kinds[index]
         if (kind.key, entity_pk) not in excluded and len(top.setdefault(kind, [])) < PER_KIND:
             top[kind].append(EntityFacet(kind, slug, name, count))
