@@ -7,16 +7,19 @@ words match when their folded English stems match, as in the index.
 import re
 from functools import lru_cache
 
-import snowballstemmer
+import Stemmer
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from ..text import fold
 
-WINDOW = 32  # words in a snippet
+PASSAGE = 220  # characters in a snippet: about 35 words
+LEAD = 70  # characters shown before the first searched word
+MAX_HITS = 200
 _WORD = re.compile(r"[^\W_]+")
 _MARKDOWN = re.compile(r"\\(?=[\\`*_{}\[\]()#+\-.!>])|^[#>]+\s*|[*_`]+|!?\[([^\]]*)\]\([^)]*\)", re.MULTILINE)
-_stemmer = snowballstemmer.stemmer("english")
+_MARKUP_CHARACTER = re.compile(r"[\\`*_\[#>]")  # most articles have none: no need to look further
+_stemmer = Stemmer.Stemmer("english")
 
 
 @lru_cache(maxsize=50_000)
@@ -26,7 +29,9 @@ def stem(word):
 
 def plain_text(markdown):
     """Readable text from Markdown: no markup characters, link text kept."""
-    return " ".join(_MARKDOWN.sub(lambda match: match.group(1) or "", markdown).split())
+    if _MARKUP_CHARACTER.search(markdown):
+        markdown = _MARKDOWN.sub(lambda match: match.group(1) or "", markdown)
+    return " ".join(markdown.split())
 
 
 def highlight(text, stems):
@@ -42,21 +47,43 @@ def highlight(text, stems):
 
 
 def snippet(article, words):
-    """A passage of the standfirst and body around the most searched words, marked."""
+    """A passage of the standfirst and body around the most searched words, marked.
+
+    Only the distinct words of the text are stemmed; the passages where they occur are
+    then found by one regular expression, so a long article costs little more than a short one.
+    """
     stems = {stem(word) for word in words}
     text = plain_text(" ".join(filter(None, [article.standfirst, article.body])))
-    tokens = list(_WORD.finditer(text))
-    if not tokens:
+    if not text:
         return ""
-    hits = [index for index, token in enumerate(tokens) if stem(token.group()) in stems]
-    best_start, best = 0, -1
-    for hit in hits:
-        start = max(0, hit - WINDOW // 3)
-        covered = {stem(tokens[i].group()) for i in range(start, min(start + WINDOW, len(tokens)))} & stems
+    found = {word for word in set(_WORD.findall(text.lower())) if stem(word) in stems}
+    hits = list(occurrences(tuple(sorted(found))).finditer(text))[:MAX_HITS] if found else []
+    begin = best_passage_start(hits)
+    end = min(len(text), begin + PASSAGE)
+    if begin:  # start and end on word boundaries
+        begin = text.find(" ", begin) + 1 or begin
+    if end < len(text):
+        end = text.rfind(" ", begin, end) if " " in text[begin:end] else end
+    passage = highlight(text[begin:end], stems)
+    return mark_safe(("… " if begin else "") + passage + (" …" if end < len(text) else ""))
+
+
+def best_passage_start(hits):
+    """Where the passage covering the most different searched words starts (a little before its first)."""
+    best_start, best = 0, 0
+    for index, hit in enumerate(hits):
+        start = max(0, hit.start() - LEAD)
+        covered = set()
+        for later in hits[index:]:
+            if later.end() > start + PASSAGE:
+                break
+            covered.add(stem(later.group()))
         if len(covered) > best:
             best_start, best = start, len(covered)
-    end = min(best_start + WINDOW, len(tokens))
-    begin_at = tokens[best_start].start() if best_start else 0
-    end_at = tokens[end - 1].end() if end < len(tokens) else len(text)
-    passage = highlight(text[begin_at:end_at], stems)
-    return mark_safe(("… " if best_start else "") + passage + (" …" if end < len(tokens) else ""))
+    return best_start
+
+
+@lru_cache(maxsize=1000)
+def occurrences(words):
+    alternatives = "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])", re.IGNORECASE)
