@@ -32,13 +32,14 @@ def test_every_page_type_is_measured_and_answers(generated_archive):
 
 
 def test_the_search_mix_has_over_200_searches_that_all_answer(generated_archive):
-    overall, by_kind, overlaps = measure_search()
+    results, overlaps = measure_search()
 
-    assert len(overall.times) >= 200
-    assert overall.statuses == {200}
-    assert {"common word", "rare word", "two words", "phrase", "person name", "place name", "with a filter"} <= set(
-        by_kind
-    )
+    code, page = results["all"]
+    assert len(code.times) == len(page.times) >= 200
+    assert page.statuses == {200}
+    kinds = {"common word", "rare word", "two words", "phrase", "person name", "place name", "with a filter"}
+    assert kinds <= set(results)
+    assert sum(len(results[kind][0].times) for kind in kinds) == len(code.times)
     assert overlaps and all(0 <= overlap <= 1 for overlap in overlaps)
 
 

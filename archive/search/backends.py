@@ -195,11 +195,13 @@ class PostgresBackend:
             higher, higher_params = self.head_query(plan, {2: "A", 1: "AB"}[tier]) if tier < 3 else (None, [])
             if tier > 1 and own is None:
                 return None, []
+            # Headline-only checks read headline_vector: its own statistics tell the planner
+            # how rare a word is in headlines, not how common it is in standfirsts.
             if own is not None:
-                sql.append(f"head_vector @@ ({own})")
+                sql.append(f"{'headline_vector' if tier == 3 else 'head_vector'} @@ ({own})")
                 params += own_params
             if higher is not None:
-                sql.append(f"NOT (head_vector @@ ({higher}))")
+                sql.append(f"NOT ({'headline_vector' if tier == 2 else 'head_vector'} @@ ({higher}))")
                 params += higher_params
         if plan.low_key is not None:
             sql.append("sort_key >= %s")

@@ -44,15 +44,19 @@ def year_facets(results):
 
 def links_of(article_ids, select):
     """Run `select` over every link table for these articles; it may use {kind} (the kind's
-    position), {table} (the link table), {entity} (the entity table) and {ids}."""
+    position), {table} (the link table), {entity} (the entity table) and {among} (a condition
+    on an article id: "content_object_id {among}")."""
     quote = connection.ops.quote_name
-    ids = ", ".join(str(int(pk)) for pk in article_ids)
+    ids = ",".join(str(int(pk)) for pk in article_ids)
+    # PostgreSQL plans a thousand-element IN list in each part of the UNION, 2 ms each;
+    # one array constant it reads once.
+    among = f"= ANY('{{{ids}}}'::bigint[])" if connection.vendor == "postgresql" else f"IN ({ids})"
     parts = [
         select.format(
             kind=index,
             table=quote(kind.link_model._meta.db_table),
             entity=quote(kind.model._meta.db_table),
-            ids=ids,
+            among=among,
         )
         for index, kind in enumerate(ENTITY_KINDS.values())
     ]
@@ -72,7 +76,7 @@ def entity_facets(article_ids, exclude=()):
     counts = links_of(
         article_ids,
         "SELECT {kind}, c.tag_id, e.slug, e.name, c.n FROM ("
-        "SELECT tag_id, count(*) AS n FROM {table} WHERE content_object_id IN ({ids}) "
+        "SELECT tag_id, count(*) AS n FROM {table} WHERE content_object_id {among} "
         f"GROUP BY tag_id ORDER BY n DESC, tag_id LIMIT {PER_KIND + len(excluded)}"
         ") c JOIN {entity} e ON e.id = c.tag_id",
     )
@@ -90,7 +94,7 @@ def result_entities(article_ids, per_article=8):
     rows = links_of(
         article_ids,
         "SELECT {kind}, l.content_object_id, e.slug, e.name FROM {table} l JOIN {entity} e ON e.id = l.tag_id "
-        "WHERE l.content_object_id IN ({ids})",
+        "WHERE l.content_object_id {among}",
     )
     chips = {}
     for index, article_pk, slug, name in sorted(rows, key=lambda row: (row[0], row[3])):
