@@ -604,6 +604,21 @@ def test_a_count_over_the_cap_is_shown_as_the_cap_plus(client, monkeypatch):
     assert total_line(get_page(client, q="shelter", order="newest")) == "5+ results"
 
 
+@pytest.mark.parametrize("order", ["", "newest", "oldest"])
+def test_the_total_is_counted_exactly_beyond_the_results_read_for_facets(monkeypatch, order):
+    # Fewer matches than the engine reads for facets are counted from those; more are counted apart.
+    monkeypatch.setattr(engine, "CANDIDATES", 2)
+    for number in range(4):
+        make_article(headline=f"Convoy {number}" if number % 2 else f"Report {number}", body="A convoy passed.")
+    make_draft(headline="Draft convoy", body="A convoy passed.")
+    make_scheduled(headline="Scheduled convoy", body="A convoy passed.")
+
+    results = search(SearchRequest(query="convoy", order=order))
+
+    assert len(results.candidate_ids) == 2
+    assert results.total == 4
+
+
 def test_the_real_cap_is_shown_as_10000_plus(client, monkeypatch):
     make_article(headline="Shelter", body="Bomb shelter.")
     results = search(SearchRequest(query="shelter"))

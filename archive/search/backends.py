@@ -158,7 +158,9 @@ class PostgresBackend:
 
     def where(self, plan, tier):
         parts, params = [], []
-        for clause in plan.clauses:
+        # In the headline tiers, the head_vector checks below already require every clause:
+        # asking `terms` too would make PostgreSQL read its far larger index as well.
+        for clause in plan.clauses if tier not in (2, 3) else []:
             queries = [self.word_query(option) for option in clause.options]
             parts.append("(" + " || ".join(sql for sql, _ in queries) + ")")
             params += [param for _, option_params in queries for param in option_params]
@@ -171,7 +173,7 @@ class PostgresBackend:
                     sql, option_params = self.word_query(option)
                     parts.append(f"!!{sql}")
                     params += option_params
-        sql = [f"terms @@ ({' && '.join(parts)})"]
+        sql = [f"terms @@ ({' && '.join(parts)})"] if parts else []
         for clause in plan.clauses:
             if any(getattr(option, "is_phrase", False) for option in clause.options):
                 checks = []

@@ -22,7 +22,9 @@ from .schema import EPOCH_OFFSET, EVERY_ARTICLE, ID_BITS, article_id_of, latest_
 from .schema import type_token as incident_type_token
 
 PAGE_SIZE = 20
-CANDIDATES = 1000
+# Facets are counted over the first CANDIDATES results, read in the order shown. Each tier of
+# the relevance order reads up to this many keys, so it weighs on every search that has many.
+CANDIDATES = 500
 COUNT_CAP = 10_000
 MAX_ENTITY_SPAN = 6
 MAX_SPELLINGS = 6  # of one entity, added to a search that names it
@@ -102,7 +104,10 @@ def search(request):
         page_keys = ordered_keys(backend, plan, order, offset, PAGE_SIZE + 1)
     results.has_next = len(page_keys) > PAGE_SIZE
     results.articles = fetch_articles([article_id_of(key) for key in page_keys[:PAGE_SIZE]], request.public)
-    results.total = backend.count(plan, COUNT_CAP + 1)
+    if len(results.candidate_keys) < CANDIDATES:  # they are all the matches
+        results.total = len(results.candidate_keys)
+    else:
+        results.total = backend.count(plan, COUNT_CAP + 1)
     results.total_is_capped = results.total > COUNT_CAP
     results.facets_are_sampled = results.total > len(results.candidate_ids)
     return results
