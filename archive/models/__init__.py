@@ -18,6 +18,7 @@ from .entities import (
     register_entity_kind,
 )
 from .history import ArchiveState, SlugRedirect
+from .records import Correction, EntityMerge, Revision
 from .registry import ENTITY_KINDS, EntityKind
 from .vocabulary import SearchWord
 
@@ -27,9 +28,11 @@ __all__ = [
     "ArchiveState",
     "Article",
     "ArticleQuerySet",
+    "Correction",
     "Entity",
     "EntityKind",
     "EntityLink",
+    "EntityMerge",
     "Incident",
     "IncidentLink",
     "Organisation",
@@ -38,6 +41,7 @@ __all__ = [
     "PersonLink",
     "Place",
     "PlaceLink",
+    "Revision",
     "SearchWord",
     "SlugRedirect",
     "SourceLink",

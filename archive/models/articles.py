@@ -56,6 +56,11 @@ class Article(KeepsOldSlugs):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField("last updated", default=timezone.now, editable=False)
     editor_note = models.TextField(blank=True, help_text="Internal. Never shown to readers.")
+    withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    withdrawal_note = models.TextField(
+        blank=True,
+        help_text="Public. Shown at the article's address once it is withdrawn: why it was taken down.",
+    )
     version = models.PositiveIntegerField(
         default=1, editable=False, help_text="Goes up on every save, so a stale copy can be detected."
     )
@@ -73,6 +78,10 @@ class Article(KeepsOldSlugs):
     class Meta:
         ordering = [models.F("published_at").desc(nulls_last=True), "-id"]
         get_latest_by = "published_at"
+        permissions = [
+            ("publish_article", "Can publish, schedule, withdraw and unpublish articles"),
+            ("correct_article", "Can attach public corrections to articles"),
+        ]
         indexes = [models.Index(fields=["status", "-published_at"], name="article_status_published")]
         constraints = [
             models.CheckConstraint(

@@ -118,6 +118,7 @@ class Entity(KeepsOldSlugs, TagBase):
     class Meta:
         abstract = True
         ordering = ["name"]
+        default_permissions = ("add", "change", "delete", "view", "merge")
         constraints = [
             models.UniqueConstraint(fields=["name_key"], name="%(app_label)s_%(class)s_unique_name_key"),
         ]
