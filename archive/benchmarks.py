@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Count
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 
 from .models import ENTITY_KINDS, Article
 
@@ -105,7 +105,15 @@ def page_sets(rng, samples):
 
 
 def measure(repeat=20, samples=20, seed=1, only=None):
-    """Fetch each page type `repeat` times (cycling through its sample URLs); returns Measurements."""
+    """Fetch each page type `repeat` times (cycling through its sample URLs); returns Measurements.
+
+    Pages are rendered every time: the page cache is off while they are timed.
+    """
+    with override_settings(ARCHIVE_PAGE_CACHE=False):
+        return measure_pages(repeat, samples, seed, only)
+
+
+def measure_pages(repeat, samples, seed, only):
     rng = random.Random(seed)
     client = Client()
     results = []

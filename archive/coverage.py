@@ -156,6 +156,7 @@ def timeline(entity, width=720, height=120):
 @dataclass
 class Companion:
     kind: object
+    pk: int
     name: str
     slug: str
     article_count: int
@@ -177,8 +178,10 @@ def covered_with(entity, recent=500, per_kind=5):
         rows = kind.link_model.objects.filter(content_object_id__in=latest)
         if kind is entity.entity_kind:
             rows = rows.exclude(tag=entity)
-        top = rows.values("tag__name", "tag__slug").annotate(n=Count("pk")).order_by("-n", "tag__name")[:per_kind]
-        companions = [Companion(kind, row["tag__name"], row["tag__slug"], row["n"]) for row in top]
+        top = (
+            rows.values("tag", "tag__name", "tag__slug").annotate(n=Count("pk")).order_by("-n", "tag__name")[:per_kind]
+        )
+        companions = [Companion(kind, row["tag"], row["tag__name"], row["tag__slug"], row["n"]) for row in top]
         if companions:
             groups.append((kind, companions))
     return groups
@@ -246,9 +249,11 @@ def most_covered(days=30, per_kind=6):
     for kind in ENTITY_KINDS.values():
         top = (
             kind.link_model.objects.filter(published_at__gt=now - datetime.timedelta(days=days), published_at__lte=now)
-            .values("tag__name", "tag__slug")
+            .values("tag", "tag__name", "tag__slug")
             .annotate(n=Count("pk"))
             .order_by("-n", "tag__name")[:per_kind]
         )
-        groups.append((kind, [Companion(kind, row["tag__name"], row["tag__slug"], row["n"]) for row in top]))
+        groups.append(
+            (kind, [Companion(kind, row["tag"], row["tag__name"], row["tag__slug"], row["n"]) for row in top])
+        )
     return groups

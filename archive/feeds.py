@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import format_html
 
+from .caching import coverage_tag, depends_on, entity_tag
 from .coverage import Coverage
 from .models import ENTITY_KINDS, Article
 from .rendering import render_markdown
@@ -55,6 +56,11 @@ class LatestArticlesFeed(ArticleFeed):
     title = "Newsroom Archive: latest coverage"
     description = "The latest articles published in the archive."
 
+    def get_object(self, request, *args, **kwargs):
+        # Items name their entities as categories.
+        depends_on(request, "lists", "names")
+        return None
+
     def link(self):
         return reverse("archive:home")
 
@@ -72,6 +78,7 @@ class EntityFeed(ArticleFeed):
         entity = kind.model.objects.public().filter(slug=slug).first()
         if entity is None:
             raise Http404("No such page.")
+        depends_on(request, entity_tag(kind.key, entity.pk), coverage_tag(kind.key, entity.pk), "names")
         return entity
 
     def title(self, entity):

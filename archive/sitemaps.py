@@ -3,11 +3,13 @@
 import datetime
 
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.db.models import Max, OuterRef, Subquery
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from .caching import depends_on, index_tag, keep_page
 from .freshness import last_changed
 from .models import ENTITY_KINDS, Article
 
@@ -72,8 +74,15 @@ SITEMAPS = {
 }
 
 
+# Kept in the page cache: sitemaps list every published article and public entity with its last change.
+SITEMAP_TAGS = ["lists", *(index_tag(kind.key) for kind in ENTITY_KINDS.values())]
+sitemap_index = keep_page(sitemap_views.index, *SITEMAP_TAGS)
+sitemap_section = keep_page(sitemap_views.sitemap, *SITEMAP_TAGS)
+
+
 def news_sitemap(request):
     """Google News: the articles published in the last two days, at most 1,000."""
+    depends_on(request, "lists")
     since = timezone.now() - datetime.timedelta(days=2)
     articles = Article.objects.published().filter(published_at__gte=since).order_by("-published_at")[:1000]
     return render(

@@ -1,10 +1,9 @@
-from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
 
 from . import feeds, views
 from .converters import EntityKindConverter
 from .search import views as search_views
-from .sitemaps import SITEMAPS, news_sitemap
+from .sitemaps import SITEMAPS, news_sitemap, sitemap_index, sitemap_section
 
 register_converter(EntityKindConverter, "entity_kind")
 
@@ -22,12 +21,17 @@ urlpatterns = [
     path("feeds/<entity_kind:kind>/<slug:slug>.atom", feeds.EntityAtomFeed(), name="feed_entity_atom"),
     path(
         "sitemap.xml",
-        sitemap_views.index,
+        sitemap_index,
         {"sitemaps": SITEMAPS, "sitemap_url_name": "archive:sitemap_section"},
         name="sitemap",
     ),
     path("sitemap-news.xml", news_sitemap, name="news_sitemap"),
-    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_section,
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
     path("robots.txt", views.robots_txt, name="robots"),
     path("search/", search_views.search_page, name="search"),
     path("search/feed/", search_views.SearchFeed(), name="search_feed"),

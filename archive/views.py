@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.generic.dates import DayArchiveView, MonthArchiveView, YearArchiveView
 
 from . import coverage
+from .caching import article_tag, coverage_tag, depends_on, entity_tag, index_tag
 from .forms import IncidentFilterForm
 from .freshness import conditional_on_archive
 from .models import ENTITY_KINDS, Article, Incident, Place, SlugRedirect
@@ -33,11 +34,16 @@ def moved_or_404(queryset, slug):
 @conditional_on_archive
 def home(request):
     articles = Article.objects.published().order_by("-published_at", "-id")
+    most_covered = coverage.most_covered(days=30)
+    depends_on(request, "lists", *shown_entities(most_covered))
     return render(
-        request,
-        "archive/home.html",
-        {"page": countless_page(request, articles), "most_covered": coverage.most_covered(days=30)},
+        request, "archive/home.html", {"page": countless_page(request, articles), "most_covered": most_covered}
     )
+
+
+def shown_entities(groups):
+    """Tags of the entities a page names, from [(kind, [entity or companion, ...]), ...]."""
+    return [entity_tag(kind.key, entity.pk) for kind, entities in groups for entity in entities]
 
 
 @conditional_on_archive
@@ -52,13 +58,15 @@ def article_detail(request, slug):
     if article is None:
         return moved_or_404(Article.objects.published(), slug)
     groups = article.entities_by_kind()
+    related = related_articles(article, groups)
+    depends_on(request, article_tag(article.pk), *shown_entities(groups), *(article_tag(other.pk) for other in related))
     return render(
         request,
         "archive/article_detail.html",
         {
             "article": article,
             "groups": groups,
-            "related": related_articles(article, groups),
+            "related": related,
             "structured_data": news_article(article, groups, request),
             "canonical_url": request.build_absolute_uri(article.get_absolute_url()),
         },
@@ -94,11 +102,27 @@ def entity_detail(request, kind, slug):
     if kind.model is Place:
         sub_places = Place.objects.public().filter(parent=entity).order_by("name")
         context.update(
-            sub_places=sub_places[:60],
+            sub_places=list(sub_places[:60]),
             sub_place_count=sub_places.count(),
             incidents_here=coverage.incidents_in(entity, limit=10),
             ancestors=entity.ancestors(),
         )
+        # A sub-place or incident shown stops being a link the moment its coverage ends.
+        listed = [*context["sub_places"], *context["incidents_here"][0]]
+        depends_on(request, *(coverage_tag(item.entity_kind.key, item.pk) for item in listed))
+        depends_on(request, *(entity_tag(item.entity_kind.key, item.pk) for item in listed))
+    depends_on(
+        request,
+        entity_tag(kind.key, entity.pk),
+        coverage_tag(kind.key, entity.pk),
+        *shown_entities(context["covered_with"]),
+        *(
+            tag
+            for place in linked_places
+            if place
+            for tag in (entity_tag("place", place.pk), coverage_tag("place", place.pk))
+        ),
+    )
     return render(request, "archive/entity_detail.html", context)
 
 
@@ -107,6 +131,8 @@ def entity_detail(request, kind, slug):
 
 @conditional_on_archive
 def entity_index(request, kind):
+    # Incidents are listed with their places, and filtered by them.
+    depends_on(request, index_tag(kind.key), *([index_tag("place")] if kind.model is Incident else []))
     if kind.model is Place:
         return place_index(request, kind)
     if kind.model is Incident:
@@ -213,9 +239,16 @@ class ArticleDateArchive:
         requested_page(self.request)
         return super().paginate_queryset(queryset, page_size)
 
+    def get(self, request, *args, **kwargs):
+        depends_on(request, self.date_tag())
+        return super().get(request, *args, **kwargs)
+
 
 class YearArchive(ArticleDateArchive, YearArchiveView):
     """A year's months; the articles are on the month pages."""
+
+    def date_tag(self):
+        return f"y:{self.get_year()}"
 
     template_name = "archive/archive_year.html"
     make_object_list = False
@@ -240,6 +273,9 @@ class YearArchive(ArticleDateArchive, YearArchiveView):
 class MonthArchive(ArticleDateArchive, MonthArchiveView):
     template_name = "archive/archive_month.html"
 
+    def date_tag(self):
+        return f"m:{int(self.get_year()):04d}-{int(self.get_month()):02d}"
+
     def get_date_list(self, queryset, date_type=None, ordering="ASC"):
         days = sorted(set(queryset.annotate(day=coverage.Day("published_at")).values_list("day", flat=True)))
         if not days:
@@ -254,8 +290,12 @@ def month_start(year, month):
 class DayArchive(ArticleDateArchive, DayArchiveView):
     template_name = "archive/archive_day.html"
 
+    def date_tag(self):
+        return f"d:{int(self.get_year()):04d}-{int(self.get_month()):02d}-{int(self.get_day()):02d}"
+
 
 def archive_index(request):
+    depends_on(request, "lists")
     years = Article.objects.published().dates("published_at", "year", order="DESC")
     return render(request, "archive/archive_index.html", {"years": years})
 

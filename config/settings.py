@@ -52,6 +52,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Kept public pages are served before sessions or users are looked at.
+    "archive.caching.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -137,3 +139,23 @@ STORAGES = {
 TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING = True
 
 ARCHIVE_PAGE_SIZE = 20
+
+# ---------------------------------------------------------------- the shared cache
+
+# Rendered public pages (see archive.caching). In-process
+# by default; with REDIS_URL every app server shares one cache, so a change made through
+# any of them drops the pages it affects for all.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            # Room for pages and the change times of what they show.
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    )
+}
+# Off only to measure how fast pages are without it.
+ARCHIVE_PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", default=True)

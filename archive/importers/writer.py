@@ -14,6 +14,7 @@ from django.db import connection, models
 from django.utils import timezone
 
 from .. import tagging
+from ..caching import article_pages, entity_tag, links_of
 from ..exporters import entity_data_fields, is_entity_reference
 from ..models import ENTITY_KINDS, Alias, ArchiveState, Article, SourceLink, check_names_are_free
 from ..search import schema as search_index
@@ -158,7 +159,7 @@ class Writer:
         self.assign_entity_slugs(model, fresh)
         model.objects.bulk_create(fresh)
         if fresh:
-            ArchiveState.touch(entities=True)
+            ArchiveState.touch(entities=True, pages=set())  # on no public page until an article links them
         Alias.objects.bulk_create(
             Alias(content_type=content_type, object_id=entity.pk, name=alias, key=alias_key)
             for entity in fresh
@@ -200,7 +201,7 @@ class Writer:
             wanted = {name_key(alias): alias for alias in aliases if name_key(alias) not in {"", entity.name_key}}
             if set(wanted) != current:
                 entity.aliases.exclude(key__in=wanted).delete()
-                ArchiveState.touch(entities=True)
+                ArchiveState.touch(entities=True, pages={entity_tag(entity.entity_kind.key, entity.pk)})
                 self.add_aliases(entity, [alias for key, alias in wanted.items() if key not in current], line)
 
     def learn_aliases(self, entity, aliases, line):
@@ -228,14 +229,23 @@ class Writer:
         # The search index is brought up to date once for the batch, not once per row and link.
         with search_index.deferred(connection):
             created, updated = self.save_articles(records)
+            articles = [*created.values(), *updated.values()]
+            # Pages that showed an article's old links must be refreshed as well as those of its new ones.
+            shown = [article for article in articles if article_pages(article, links=set())]
+            updated_pks = {article.pk for article in updated.values()}
+            links_before = links_of([article.pk for article in shown if article.pk in updated_pks])
             self.write_sources(records, created, updated)
             self.write_links(records, created, updated)
             if self.auto_tag:
-                self.link_named_entities([*created.values(), *updated.values()])
+                self.link_named_entities(articles)
             if updated:
                 Article.sync_links([article.pk for article in updated.values()])
-            search_index.reindex(connection, [article.pk for article in [*created.values(), *updated.values()]])
-        ArchiveState.touch()
+            search_index.reindex(connection, [article.pk for article in articles])
+        links_after = links_of([article.pk for article in shown])
+        pages = set()
+        for article in shown:
+            pages |= article_pages(article, links=links_before.get(article.pk, set()) | links_after[article.pk])
+        ArchiveState.touch(pages=pages)
         return len(created), len(updated)
 
     def save_articles(self, records):

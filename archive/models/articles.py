@@ -107,7 +107,20 @@ class Article(KeepsOldSlugs):
         if not adding:
             Article.sync_links([self.pk])
         self.remember_old_slug()
-        ArchiveState.touch()
+        ArchiveState.touch(pages=self.shown_on())
+        self._loaded_visibility = (self.status, self.published_at)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # What readers could see of it when loaded: a save must refresh the pages that showed it then.
+        instance._loaded_visibility = (instance.__dict__.get("status"), instance.__dict__.get("published_at"))
+        return instance
+
+    def shown_on(self):
+        from ..caching import article_pages
+
+        return article_pages(self)
 
     def get_absolute_url(self):
         return reverse("archive:article", kwargs={"slug": self.slug})

@@ -50,12 +50,19 @@ class Alias(models.Model):
         self.name = squash_spaces(self.name)
         self.key = name_key(self.name)
         super().save(*args, **kwargs)
-        ArchiveState.touch(entities=True)
+        ArchiveState.touch(entities=True, pages=self.shown_on())
 
     def delete(self, *args, **kwargs):
+        pages = self.shown_on()
         result = super().delete(*args, **kwargs)
-        ArchiveState.touch(entities=True)
+        ArchiveState.touch(entities=True, pages=pages)
         return result
+
+    def shown_on(self):
+        """Its entity's page shows an alias."""
+        from ..caching import entity_tag
+
+        return {entity_tag(ContentType.objects.get_for_id(self.content_type_id).model, self.object_id)}
 
 
 @lru_cache(maxsize=100_000)
@@ -133,13 +140,22 @@ class Entity(KeepsOldSlugs, TagBase):
             self.slug = unique_slug(
                 type(self).objects.all(), self.name, max_length=200, fallback=self._meta.model_name, exclude_pk=self.pk
             )
+        adding = self._state.adding
         super().save(*args, **kwargs)
         self.remember_old_slug()
         self._saved_name = self.name
-        ArchiveState.touch(entities=True)
+        # A new entity is on no public page until a published article is linked to it.
+        ArchiveState.touch(entities=True, pages=set() if adding else self.shown_on())
 
     def get_absolute_url(self):
         return entity_url(self.entity_kind.url_prefix, self.slug)
+
+    def shown_on(self):
+        """Pages naming it (its own, articles', indexes'), and those listing its coverage."""
+        from ..caching import coverage_tag, entity_tag, index_tag
+
+        key = self.entity_kind.key
+        return {entity_tag(key, self.pk), coverage_tag(key, self.pk), index_tag(key), "names"}
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -227,19 +243,31 @@ class EntityLink(ItemBase):
 
 
 class EntityLinks(_TaggableManager):
-    """An article's entities of one kind; any change marks the archive as changed."""
+    """An article's entities of one kind; any change marks the archive, and the pages it affects, as changed."""
 
-    def add(self, *args, **kwargs):
-        super().add(*args, **kwargs)
-        ArchiveState.touch()
+    def add(self, *tags, **kwargs):
+        before = self.linked_ids()
+        super().add(*tags, **kwargs)
+        self.changed(self.linked_ids() - before)
 
-    def remove(self, *args, **kwargs):
-        super().remove(*args, **kwargs)
-        ArchiveState.touch()
+    def remove(self, *tags):
+        before = self.linked_ids()
+        super().remove(*tags)
+        self.changed(before - self.linked_ids())
 
     def clear(self):
+        before = self.linked_ids()
         super().clear()
-        ArchiveState.touch()
+        self.changed(before)
+
+    def linked_ids(self):
+        return set(self.through.objects.filter(content_object_id=self.instance.pk).values_list("tag_id", flat=True))
+
+    def changed(self, entity_ids):
+        from ..caching import article_pages
+
+        kind_key = self.through.tag_model()._meta.model_name
+        ArchiveState.touch(pages=article_pages(self.instance, links={(kind_key, pk) for pk in entity_ids}))
 
 
 def register_entity_kind(*, article_field, url_prefix):

@@ -42,9 +42,14 @@ class KeepsOldSlugs(models.Model):
         abstract = True
 
     def delete(self, *args, **kwargs):
+        pages = self.shown_on()
         result = super().delete(*args, **kwargs)
-        ArchiveState.touch(entities=self.names_entities)
+        ArchiveState.touch(entities=self.names_entities, pages=pages)
         return result
+
+    def shown_on(self):
+        """The cache tags of the public pages that show this row (see archive.caching)."""
+        return None
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -76,8 +81,18 @@ class ArchiveState(models.Model):
         return f"changed {self.changes} times, last at {self.changed_at:%Y-%m-%d %H:%M:%S}"
 
     @classmethod
-    def touch(cls, entities=False):
-        """Mark the archive as changed; `entities=True` when names or aliases changed too."""
+    def touch(cls, entities=False, pages=None):
+        """Mark the archive as changed; `entities=True` when names or aliases changed too.
+
+        `pages` are the cache tags of the public pages the change affects (see
+        archive.caching); without them every kept page is dropped.
+        """
+        from ..caching import invalidate, invalidate_everything
+
+        if pages is None:
+            invalidate_everything()
+        else:
+            invalidate(pages)
         now = timezone.now()
         values = {"changed_at": now, "changes": models.F("changes") + 1}
         if entities:
