@@ -1,0 +1,134 @@
+"""An anonymous crawler follows every link a reader can reach and finds nothing unpublished.
+
+The archive is seeded with a draft, an article in review, a scheduled one and a withdrawn one, each
+carrying marker words in every field and linked to entities only they cover (whose names carry
+markers too). The crawl starts from the home page, the indexes, the feeds, the sitemaps and
+searches for the markers, and reads every page it can reach on this site.
+"""
+
+import datetime
+import re
+from collections import deque
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from django.utils import timezone
+
+from archive.models import Article
+from tests.helpers import make_article, make_incident, make_person, make_place
+
+pytestmark = pytest.mark.django_db
+
+MARKERS = {
+    Article.Status.DRAFT: "zqxdraftmarker",
+    Article.Status.REVIEW: "zqxreviewmarker",
+    "scheduled": "zqxschedulemarker",
+    Article.Status.WITHDRAWN: "zqxwithdrawnmarker",
+}
+START = [
+    "/",
+    "/people/",
+    "/places/",
+    "/organisations/",
+    "/incidents/",
+    "/archive/",
+    "/feeds/latest.rss",
+    "/feeds/latest.atom",
+    "/sitemap.xml",
+    "/sitemap-news.xml",
+    "/robots.txt",
+    "/search/?q=drone",
+    "/search/?q=kyiv&order=newest",
+    *(f"/search/?q={marker}" for marker in MARKERS.values()),
+    *(f"/search/feed/?q={marker}" for marker in MARKERS.values()),
+]
+LINK = re.compile(r"""(?:href|src)=["']([^"']+)["']|<(?:loc|link|id)>([^<]+)</""")
+MAX_PAGES = 3000
+
+
+@pytest.fixture
+def seeded_archive():
+    kyiv = make_place("Kyiv")
+    public_person = make_person("Volodymyr Zelenskiy")
+    now = timezone.now()
+    for number in range(12):
+        make_article(
+            headline=f"Drone strike on Kyiv, report {number}",
+            body="Officials in Kyiv said drones struck overnight.",
+            people=[public_person],
+            places=[kyiv],
+            published_at=now - datetime.timedelta(days=number * 40 + 1),
+        )
+    for state, marker in MARKERS.items():
+        status = Article.Status.PUBLISHED if state == "scheduled" else state
+        published_at = {
+            "scheduled": now + datetime.timedelta(days=2),
+            Article.Status.WITHDRAWN: now - datetime.timedelta(days=3),
+        }.get(state)
+        hidden_person = make_person(f"Persona {marker.capitalize()}", aliases=[f"{marker}alias"])
+        hidden_place = make_place(f"{marker.capitalize()}ville", parent=kyiv)
+        hidden_incident = make_incident(f"Incident {marker}", place=hidden_place)
+        make_article(
+            headline=f"Drone strike {marker} headline",
+            standfirst=f"{marker} standfirst",
+            body=f"Drones struck Kyiv. {marker} in the body.",
+            byline=f"{marker} byline",
+            publication=f"{marker} Wire",
+            dateline=marker.upper(),
+            slug=f"{marker}-slug",
+            status=status,
+            published_at=published_at,
+            people=[public_person, hidden_person],
+            places=[kyiv, hidden_place],
+            incidents=[hidden_incident],
+        )
+    return kyiv
+
+
+def crawl(client):
+    """Every page reachable from START on this site: {url: text}."""
+    seen, pages, queue = set(START), {}, deque(START)
+    while queue and len(pages) < MAX_PAGES:
+        url = queue.popleft()
+        response = client.get(url)
+        assert response.status_code < 500, url
+        if response.status_code != 200:
+            pages[url] = ""
+            continue
+        text = response.content.decode()
+        pages[url] = text
+        for match in LINK.finditer(text):
+            target = urljoin(url, (match.group(1) or match.group(2)).replace("&amp;", "&").strip())
+            parts = urlsplit(target)
+            if parts.netloc not in ("", "testserver") or not parts.path.startswith("/"):
+                continue
+            local = parts.path + (f"?{parts.query}" if parts.query else "")
+            if local.startswith(("/admin/", "/static/")) or local in seen:
+                continue
+            seen.add(local)
+            queue.append(local)
+    return pages
+
+
+def leaks(pages):
+    """(url, marker) for each marker on a page; a search page may echo the words it was asked for."""
+    return [
+        (url, marker)
+        for url, text in pages.items()
+        for marker in MARKERS.values()
+        if marker in text.lower() and marker not in url
+    ]
+
+
+def test_an_anonymous_crawl_finds_no_unpublished_article_or_entity(client, seeded_archive):
+    pages = crawl(client)
+    assert len(pages) > 60  # it reached articles, entities, date archives, feeds and sitemaps
+    assert any(url.startswith("/articles/") for url in pages)
+    assert any(url.startswith("/archive/2") for url in pages)
+    assert leaks(pages) == []
+
+
+def test_a_warm_cache_leaks_nothing_either(client, seeded_archive):
+    crawl(client)  # fills the page cache
+    pages = crawl(client)
+    assert leaks(pages) == []
