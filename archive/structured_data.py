@@ -30,12 +30,13 @@ def news_article(article, groups, request):
         "headline": article.headline,
         "url": url,
         "mainEntityOfPage": url,
-        "datePublished": article.published_at.isoformat(),
-        "dateModified": max(article.updated_at, article.published_at).isoformat(),
+        "dateModified": max(filter(None, [article.updated_at, article.published_at])).isoformat(),
         "isAccessibleForFree": True,
         "inLanguage": "en",
         "publisher": {"@type": "Organization", "name": article.publication or "Newsroom Archive"},
     }
+    if article.published_at:  # a draft seen in preview has no publication time yet
+        data["datePublished"] = article.published_at.isoformat()
     if article.standfirst:
         data["description"] = article.standfirst
     if article.byline:

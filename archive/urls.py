@@ -12,6 +12,7 @@ app_name = "archive"
 urlpatterns = [
     path("", views.home, name="home"),
     path("articles/<slug:slug>/", views.article_detail, name="article"),
+    path("preview/articles/<int:pk>/", views.article_preview, name="article_preview"),
     path("archive/", views.archive_index, name="archive_index"),
     path("archive/<int:year>/", views.YearArchive.as_view(), name="archive_year"),
     path("archive/<int:year>/<int:month>/", views.MonthArchive.as_view(), name="archive_month"),

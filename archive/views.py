@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic.dates import DayArchiveView, MonthArchiveView, YearArchiveView
 
-from . import coverage
+from . import coverage, workflow
 from .forms import IncidentFilterForm
 from .freshness import conditional_on_archive
 from .models import ENTITY_KINDS, Article, Incident, Place, SlugRedirect
@@ -40,17 +40,14 @@ def home(request):
     )
 
 
-@conditional_on_archive
-def article_detail(request, slug):
+def with_page_rows(articles):
+    """Articles with what their page shows fetched alongside: sources, entities of every kind."""
     kinds = ENTITY_KINDS.values()
-    article = (
-        Article.objects.published()
-        .prefetch_related("sources", *(kind.article_field for kind in kinds))
-        .filter(slug=slug)
-        .first()
-    )
-    if article is None:
-        return moved_or_404(Article.objects.published(), slug)
+    return articles.prefetch_related("sources", *(kind.article_field for kind in kinds))
+
+
+def article_page(request, article, **context):
+    """The article as readers see it: the public page and the staff preview share this."""
     groups = article.entities_by_kind()
     return render(
         request,
@@ -60,9 +57,43 @@ def article_detail(request, slug):
             "groups": groups,
             "related": related_articles(article, groups),
             "structured_data": news_article(article, groups, request),
-            "canonical_url": request.build_absolute_uri(article.get_absolute_url()),
+            **context,
         },
     )
+
+
+@conditional_on_archive
+def article_detail(request, slug):
+    article = with_page_rows(Article.objects.published()).filter(slug=slug).first()
+    if article is None:
+        withdrawn = Article.objects.withdrawn()
+        gone = withdrawn.filter(slug=slug).first() or SlugRedirect.target_in(withdrawn, slug)
+        if gone is not None:
+            return article_withdrawn(request, gone)
+        return moved_or_404(Article.objects.published(), slug)
+    return article_page(request, article, canonical_url=request.build_absolute_uri(article.get_absolute_url()))
+
+
+def article_withdrawn(request, article):
+    """410 Gone: when it was withdrawn and why, never what it said."""
+    return render(request, "archive/article_withdrawn.html", {"article": article}, status=410)
+
+
+def article_preview(request, pk):
+    """Any article, whatever its status, as readers would see it: for staff who may look at articles.
+
+    Everyone else gets the 404 any unknown address gets, so a preview address
+    tells nobody that an article exists. Never cached, never indexed, never 304.
+    """
+    if not workflow.may_preview(request.user):
+        raise Http404("No such page.")
+    article = with_page_rows(Article.objects.all()).filter(pk=pk).first()
+    if article is None:
+        raise Http404("No such article.")
+    response = article_page(request, article, preview=True)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 @conditional_on_archive
@@ -268,6 +299,7 @@ def robots_txt(request):
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /search/",
+        "Disallow: /preview/",
         "",
         f"Sitemap: {request.build_absolute_uri(reverse('archive:sitemap'))}",
         f"Sitemap: {request.build_absolute_uri(reverse('archive:news_sitemap'))}",

@@ -131,6 +131,12 @@ class WorkflowAdmin:
         }
         return form
 
+    def view_on_site(self, article):
+        # Readers' address once they can see it; until then (or after) the preview.
+        if article.is_public:
+            return article.get_absolute_url()
+        return reverse("archive:article_preview", kwargs={"pk": article.pk})
+
     # ---------------------------------------------------------------- the change form
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):

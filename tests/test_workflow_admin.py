@@ -310,7 +310,7 @@ def test_editor_cannot_schedule_without_a_time_to_come(editor, hours):
     assert stored(article).status == Status.REVIEW
 
 
-def test_editor_withdraws_with_a_note(editor):
+def test_editor_withdraws_with_a_note_and_the_address_answers_gone(editor):
     article = make_article()
 
     response = editor.post(
@@ -320,7 +320,8 @@ def test_editor_withdraws_with_a_note(editor):
     assert response.status_code == 302
     withdrawn = stored(article)
     assert withdrawn.status == Status.WITHDRAWN and withdrawn.withdrawn_at is not None
-    assert withdrawn.withdrawal_note == "Withdrawn on legal advice."
+    gone = editor.get(withdrawn.get_absolute_url())
+    assert gone.status_code == 410 and "Withdrawn on legal advice." in gone.content.decode()
 
 
 def test_editor_cannot_withdraw_without_a_note(editor):
@@ -435,6 +436,19 @@ def test_editor_cannot_delete_an_article(editor):
     run_action(editor, "delete_selected", [article])
 
     assert Article.objects.filter(pk=article.pk).exists() and not Revision.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "maker, preview", [(make_article, False), (make_draft, True), (make_scheduled, True), (make_withdrawn, True)]
+)
+def test_view_on_site_opens_the_preview_until_readers_can_see_the_article(editor, maker, preview):
+    article = maker()
+    page = editor.get(change_url(article)).content.decode()
+    target = reverse("archive:article_preview", args=[article.pk]) if preview else article.get_absolute_url()
+
+    site_link = re.search(r'<a href="([^"]+)" class="viewsitelink"', page)
+    assert site_link, "no View on site link"
+    assert site_link.group(1) == target and editor.get(target).status_code == 200
 
 
 # ---------------------------------------------------------------- administrators

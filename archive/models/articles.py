@@ -23,6 +23,13 @@ class ArticleQuerySet(models.QuerySet):
         """
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def withdrawn(self):
+        """Articles taken down after readers could see them: their addresses answer 410 Gone.
+
+        Never listed anywhere; only the date of withdrawal and the public note are shown.
+        """
+        return self.filter(status=Article.Status.WITHDRAWN, published_at__lte=timezone.now())
+
 
 class Article(KeepsOldSlugs):
     class Status(models.TextChoices):
