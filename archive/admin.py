@@ -29,7 +29,7 @@ from .models import (
 )
 from .search.engine import SearchRequest, search
 from .text import name_key
-from .workflow_admin import WorkflowAdmin
+from .workflow_admin import CorrectionInline, WorkflowAdmin
 
 # ---------------------------------------------------------------- articles
 
@@ -101,7 +101,7 @@ class ArticleAdmin(WorkflowAdmin, admin.ModelAdmin):
     ordering = ["-published_at", "-id"]
     show_full_result_count = False
     list_per_page = 50
-    inlines = [SourceLinkInline]
+    inlines = [SourceLinkInline, CorrectionInline]
     actions = ["publish", "unpublish"]  # in WorkflowAdmin, with the rules they obey
     readonly_fields = [
         "suggested_entities",

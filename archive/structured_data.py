@@ -57,4 +57,10 @@ def news_article(article, groups, request):
     ]
     if citations:
         data["citation"] = citations
+    corrections = [
+        {"@type": "CorrectionComment", "text": correction.text, "datePublished": correction.published_at.isoformat()}
+        for correction in article.corrections.all()
+    ]
+    if corrections:
+        data["correction"] = corrections
     return data

@@ -14,7 +14,7 @@ from django.views.generic.dates import DayArchiveView, MonthArchiveView, YearArc
 from . import coverage, workflow
 from .forms import IncidentFilterForm
 from .freshness import conditional_on_archive
-from .models import ENTITY_KINDS, Article, Incident, Place, SlugRedirect
+from .models import ENTITY_KINDS, Article, Correction, Incident, Place, SlugRedirect
 from .pagination import counted_page, countless_page, requested_page
 from .related import related_articles
 from .structured_data import news_article
@@ -41,20 +41,22 @@ def home(request):
 
 
 def with_page_rows(articles):
-    """Articles with what their page shows fetched alongside: sources, entities of every kind."""
+    """Articles with what their page shows fetched alongside: sources, corrections, entities of every kind."""
     kinds = ENTITY_KINDS.values()
-    return articles.prefetch_related("sources", *(kind.article_field for kind in kinds))
+    return articles.prefetch_related("sources", "corrections", *(kind.article_field for kind in kinds))
 
 
 def article_page(request, article, **context):
     """The article as readers see it: the public page and the staff preview share this."""
     groups = article.entities_by_kind()
+    corrections = list(article.corrections.all())
     return render(
         request,
         "archive/article_detail.html",
         {
             "article": article,
             "groups": groups,
+            "corrections": corrections,
             "related": related_articles(article, groups),
             "structured_data": news_article(article, groups, request),
             **context,
@@ -289,6 +291,21 @@ class DayArchive(ArticleDateArchive, DayArchiveView):
 def archive_index(request):
     years = Article.objects.published().dates("published_at", "year", order="DESC")
     return render(request, "archive/archive_index.html", {"years": years})
+
+
+# ---------------------------------------------------------------- corrections
+
+
+@conditional_on_archive
+def corrections(request):
+    """Every public correction, newest first, with the article it corrects."""
+    found = (
+        Correction.objects.public()
+        .select_related("article")
+        .only("published_at", "text", "article__headline", "article__slug")
+        .order_by("-published_at", "-id")
+    )
+    return render(request, "archive/corrections.html", {"page": counted_page(request, found)})
 
 
 # ---------------------------------------------------------------- robots

@@ -4,7 +4,7 @@ The change form offers the moves the user may make as buttons next to Save,
 limits the status choices to them, and shows read-only what the role may not
 set; a hand-made POST that tries anyway is refused with the reason, and
 nothing is written. Changelist actions obey the same rules, deleting records
-a last revision.
+a last revision, and editors attach public corrections.
 """
 
 import datetime
@@ -18,7 +18,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 
 from . import workflow
-from .models import Article, Revision
+from .models import Article, Correction, Revision
 from .revisions import record_revision, status_action
 
 Status = Article.Status
@@ -88,6 +88,28 @@ def same_value(posted, saved):
     if isinstance(posted, datetime.datetime) and isinstance(saved, datetime.datetime):
         return posted.replace(microsecond=0) == saved.replace(microsecond=0)
     return posted == saved
+
+
+class CorrectionInline(admin.StackedInline):
+    """Public corrections, for those who may correct: reporters neither see nor send them."""
+
+    model = Correction
+    extra = 0
+    fields = ["published_at", "text"]
+    verbose_name = "correction"
+    verbose_name_plural = "corrections (public: shown on the article, in its feeds and on the corrections page)"
+
+    def has_view_permission(self, request, obj=None):
+        return workflow.may_correct(request.user)
+
+    def has_add_permission(self, request, obj=None):
+        return workflow.may_correct(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return workflow.may_correct(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return workflow.may_correct(request.user)
 
 
 class WorkflowAdmin:
@@ -161,6 +183,18 @@ class WorkflowAdmin:
     @staticmethod
     def is_popup(request):
         return "_popup" in request.POST or "_popup" in request.GET
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Correction:
+            for correction_form in formset.extra_forms:
+                correction_form.instance.created_by = request.user
+        super().save_formset(request, form, formset, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        corrections = [formset for formset in formsets if formset.model is Correction]
+        if any(formset.new_objects or formset.changed_objects or formset.deleted_objects for formset in corrections):
+            record_revision(form.instance, user=request.user, action=Revision.Action.CORRECTED)
 
     # ---------------------------------------------------------------- deleting
 

@@ -12,12 +12,13 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
-from archive.models import Article, Person, Revision
+from archive.models import ArchiveState, Article, Correction, Person, Revision
 from tests.helpers import make_article, make_draft, make_person, make_scheduled, make_withdrawn
 from tests.test_admin import article_form_data, entity_form_data, management_form, run_action
 
 pytestmark = pytest.mark.django_db
 Status = Article.Status
+CORRECTIONS = "corrections"
 
 
 @pytest.fixture
@@ -47,7 +48,7 @@ def add_url():
     return reverse("admin:archive_article_add")
 
 
-def form_of(article, **changes):
+def form_of(article, corrections=(), **changes):
     """The change form as the browser sends it back for `article`, with `changes` made."""
     local = timezone.localtime(article.published_at) if article.published_at else None
     fields = {
@@ -60,7 +61,12 @@ def form_of(article, **changes):
         "withdrawal_note": article.withdrawal_note,
         **changes,
     }
-    return article_form_data(**fields)
+    data = article_form_data(**fields)
+    data.update(management_form(CORRECTIONS, len(corrections)))
+    for index, correction in enumerate(corrections):
+        for key, value in correction.items():
+            data[f"{CORRECTIONS}-{index}-{key}"] = value
+    return data
 
 
 def without_publishing_fields(data):
@@ -226,6 +232,19 @@ def test_reporter_cannot_delete_an_article_in_any_way(reporter):
 
     assert any("You may not run “Delete selected articles”" in message for message in messages_of(bulk))
     assert Article.objects.filter(pk=draft.pk).exists() and not Revision.objects.exists()
+
+
+def test_reporter_neither_sees_nor_posts_corrections(reporter):
+    draft = make_draft()
+    assert "corrections-TOTAL_FORMS" not in reporter.get(change_url(draft)).content.decode()
+
+    response = reporter.post(
+        change_url(draft),
+        without_publishing_fields(form_of(draft, corrections=[correction_row("Sneaked in")])),
+    )
+
+    assert response.status_code == 302
+    assert not Correction.objects.exists()
 
 
 def test_reporter_adds_a_person_from_the_article_form_and_finds_it_in_the_picker(reporter):
@@ -397,6 +416,7 @@ def test_editor_form_offers_the_moves_from_a_live_article(editor):
     assert status_options(page) == ["draft", "published", "withdrawn"]
     assert workflow_buttons(page) == [("_withdraw", "Withdraw"), ("_return_to_draft", "Return to draft")]
     assert 'name="published_at_0"' in page and 'name="withdrawal_note"' in page
+    assert "corrections-TOTAL_FORMS" in page
     assert 'class="deletelink"' not in page
 
 
@@ -436,6 +456,37 @@ def test_editor_cannot_delete_an_article(editor):
     run_action(editor, "delete_selected", [article])
 
     assert Article.objects.filter(pk=article.pk).exists() and not Revision.objects.exists()
+
+
+def correction_row(text, when=None):
+    """A new row of the corrections inline, dated now as the form fills it in."""
+    when = timezone.localtime(when or timezone.now())
+    return {"id": "", "published_at_0": f"{when:%Y-%m-%d}", "published_at_1": f"{when:%H:%M:%S}", "text": text}
+
+
+def test_editor_adds_a_correction_which_is_kept_as_a_revision_and_changes_the_archive(editor):
+    article = make_article()
+    changes_before = ArchiveState.current().changes
+
+    response = editor.post(change_url(article), form_of(article, corrections=[correction_row("The toll was 12.")]))
+
+    assert response.status_code == 302
+    correction = Correction.objects.get(article=article)
+    assert (correction.text, correction.created_by) == ("The toll was 12.", editor.user)
+    revision = Revision.objects.get(article=article)
+    assert (revision.action, revision.user) == (Revision.Action.CORRECTED, editor.user)
+    assert ArchiveState.current().changes > changes_before
+    assert "The toll was 12." in editor.get(article.get_absolute_url()).content.decode()
+
+
+def test_a_correction_dated_in_the_future_is_refused(editor):
+    article = make_article()
+    correction = correction_row("Soon.", when=hours_from_now(48))
+
+    response = editor.post(change_url(article), form_of(article, headline="Changed", corrections=[correction]))
+
+    assert response.status_code == 200 and "cannot be dated in the future" in response.content.decode()
+    assert not Correction.objects.exists() and stored(article).headline == article.headline
 
 
 @pytest.mark.parametrize(
