@@ -534,6 +534,17 @@ def test_administrator_bulk_delete_keeps_a_deleted_revision_of_each(administrato
     )
 
 
+def test_administrator_publishes_like_an_editor_but_moves_only_as_the_workflow_allows(administrator):
+    draft, other = make_draft(), make_draft()
+
+    published = administrator.post(change_url(draft), {**form_of(draft), "_publish": "Publish"})
+    refused = administrator.post(change_url(other), form_of(other, status=Status.WITHDRAWN, withdrawal_note="Why"))
+
+    assert published.status_code == 302 and stored(draft).status == Status.PUBLISHED
+    assert refused.status_code == 200 and "cannot go from draft to withdrawn" in form_errors(refused)
+    assert stored(other).status == Status.DRAFT
+
+
 def test_only_administrators_manage_users(administrator, editor, reporter):
     users = reverse("admin:auth_user_changelist")
 
