@@ -1,7 +1,7 @@
 """The editors' admin: articles with typed entity pickers, and one admin per entity kind."""
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelectMultiple, RelatedFieldWidgetWrapper
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.contrib.contenttypes.forms import BaseGenericInlineFormSet
@@ -29,6 +29,7 @@ from .models import (
 )
 from .search.engine import SearchRequest, search
 from .text import name_key
+from .workflow_admin import CorrectionInline, WorkflowAdmin
 
 # ---------------------------------------------------------------- articles
 
@@ -92,7 +93,7 @@ class VisibilityFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(WorkflowAdmin, admin.ModelAdmin):
     list_display = ["headline", "status_label", "publication", "published_at", "updated_at"]
     list_filter = [VisibilityFilter, "publication", "published_at"]
     date_hierarchy = "published_at"
@@ -100,17 +101,27 @@ class ArticleAdmin(admin.ModelAdmin):
     ordering = ["-published_at", "-id"]
     show_full_result_count = False
     list_per_page = 50
-    inlines = [SourceLinkInline]
-    actions = ["publish", "unpublish"]
-    readonly_fields = ["suggested_entities", "first_published_at", "created_at", "updated_at", "version"]
+    inlines = [SourceLinkInline, CorrectionInline]
+    actions = ["publish", "unpublish"]  # in WorkflowAdmin, with the rules they obey
+    readonly_fields = [
+        "suggested_entities",
+        "first_published_at",
+        "withdrawn_at",
+        "created_at",
+        "updated_at",
+        "version",
+    ]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "standfirst", "body"]}),
         ("Credit", {"fields": ["byline", "publication", "dateline"]}),
         ("Entities", {"fields": ["suggested_entities", *(kind.article_field for kind in ENTITY_KINDS.values())]}),
-        ("Publishing", {"fields": ["status", "published_at", "editor_note"]}),
+        ("Publishing", {"fields": ["status", "published_at", "withdrawal_note", "editor_note"]}),
         (
             "Record",
-            {"classes": ["collapse"], "fields": ["first_published_at", "created_at", "updated_at", "version"]},
+            {
+                "classes": ["collapse"],
+                "fields": ["first_published_at", "withdrawn_at", "created_at", "updated_at", "version"],
+            },
         ),
     ]
 
@@ -174,24 +185,6 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description="status", ordering="status")
     def status_label(self, article):
         return "Scheduled" if article.is_scheduled else article.get_status_display()
-
-    @admin.action(description="Publish selected articles now (scheduled ones keep their time)")
-    def publish(self, request, queryset):
-        count = 0
-        for article in queryset.exclude(status=Article.Status.PUBLISHED):
-            article.status = Article.Status.PUBLISHED
-            article.save()
-            count += 1
-        self.message_user(request, f"Published {count} article(s).", messages.SUCCESS)
-
-    @admin.action(description="Unpublish selected articles (back to draft)")
-    def unpublish(self, request, queryset):
-        count = 0
-        for article in queryset.filter(status=Article.Status.PUBLISHED):
-            article.status = Article.Status.DRAFT
-            article.save()
-            count += 1
-        self.message_user(request, f"Moved {count} article(s) back to draft.", messages.SUCCESS)
 
 
 # ---------------------------------------------------------------- entities

@@ -1,14 +1,14 @@
-"""RSS 2.0 and Atom feeds: the latest articles, and the latest of each entity."""
+"""RSS 2.0 and Atom feeds: the latest articles, the latest of each entity, and the latest corrections."""
 
 from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
-from django.utils.html import format_html
+from django.utils.html import format_html, linebreaks
 
 from .caching import coverage_tag, depends_on, entity_tag
 from .coverage import Coverage
-from .models import ENTITY_KINDS, Article
+from .models import ENTITY_KINDS, Article, Correction
 from .rendering import render_markdown
 
 FEED_SIZE = 30
@@ -99,3 +99,43 @@ class EntityAtomFeed(EntityFeed):
 
     def subtitle(self, entity):
         return self.description(entity)
+
+
+class CorrectionsFeed(Feed):
+    feed_type = Rss201rev2Feed
+    language = "en"
+    author_name = "Newsroom Archive"
+    title = "Newsroom Archive: corrections"
+    description = "Corrections to articles in the archive, newest first."
+
+    def link(self):
+        return reverse("archive:corrections")
+
+    def get_object(self, request, *args, **kwargs):
+        depends_on(request, "corrections")
+        return None
+
+    def items(self):
+        return Correction.objects.public().select_related("article").order_by("-published_at", "-id")[:FEED_SIZE]
+
+    def item_title(self, correction):
+        return f"Correction: {correction.article.headline}"
+
+    def item_description(self, correction):
+        return linebreaks(correction.text, autoescape=True)
+
+    def item_link(self, correction):
+        return f"{correction.article.get_absolute_url()}#correction-{correction.pk}"
+
+    def item_guid(self, correction):
+        return f"tag:newsroom-archive,{correction.published_at:%Y-%m-%d}:correction-{correction.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, correction):
+        return correction.published_at
+
+
+class CorrectionsAtomFeed(CorrectionsFeed):
+    feed_type = Atom1Feed
+    subtitle = CorrectionsFeed.description

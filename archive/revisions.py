@@ -53,6 +53,14 @@ def snapshot(article):
     return {"fields": fields, "entities": entities, "sources": sources}
 
 
+def status_action(article):
+    """The action that moving the article to its present status stands for."""
+    action = ACTIONS_BY_STATUS[article.status]
+    if action == Revision.Action.PUBLISHED and not article.is_public:
+        action = Revision.Action.SCHEDULED
+    return action
+
+
 def record_revision(article, *, user=None, action=None, summary=""):
     """Keep the article as it now stands as its next revision.
 
@@ -65,9 +73,7 @@ def record_revision(article, *, user=None, action=None, summary=""):
         if previous is None:
             action = Revision.Action.CREATED
         elif previous.data["fields"]["status"] != article.status:
-            action = ACTIONS_BY_STATUS[article.status]
-            if action == Revision.Action.PUBLISHED and not article.is_public:
-                action = Revision.Action.SCHEDULED
+            action = status_action(article)
         else:
             action = Revision.Action.EDITED
     return Revision.objects.create(

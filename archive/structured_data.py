@@ -30,12 +30,13 @@ def news_article(article, groups, request):
         "headline": article.headline,
         "url": url,
         "mainEntityOfPage": url,
-        "datePublished": article.published_at.isoformat(),
-        "dateModified": max(article.updated_at, article.published_at).isoformat(),
+        "dateModified": max(filter(None, [article.updated_at, article.published_at])).isoformat(),
         "isAccessibleForFree": True,
         "inLanguage": "en",
         "publisher": {"@type": "Organization", "name": article.publication or "Newsroom Archive"},
     }
+    if article.published_at:  # a draft seen in preview has no publication time yet
+        data["datePublished"] = article.published_at.isoformat()
     if article.standfirst:
         data["description"] = article.standfirst
     if article.byline:
@@ -56,4 +57,10 @@ def news_article(article, groups, request):
     ]
     if citations:
         data["citation"] = citations
+    corrections = [
+        {"@type": "CorrectionComment", "text": correction.text, "datePublished": correction.published_at.isoformat()}
+        for correction in article.corrections.all()
+    ]
+    if corrections:
+        data["correction"] = corrections
     return data

@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic.dates import DayArchiveView, MonthArchiveView, YearArchiveView
 
-from . import coverage
+from . import coverage, workflow
 from .caching import article_tag, coverage_tag, depends_on, entity_tag, index_tag
 from .forms import IncidentFilterForm
 from .freshness import conditional_on_archive
-from .models import ENTITY_KINDS, Article, Incident, Place, SlugRedirect
+from .models import ENTITY_KINDS, Article, Correction, Incident, Place, SlugRedirect
 from .pagination import counted_page, countless_page, requested_page
 from .related import related_articles
 from .structured_data import news_article
@@ -46,19 +46,18 @@ def shown_entities(groups):
     return [entity_tag(kind.key, entity.pk) for kind, entities in groups for entity in entities]
 
 
-@conditional_on_archive
-def article_detail(request, slug):
+def with_page_rows(articles):
+    """Articles with what their page shows fetched alongside: sources, corrections, entities of every kind."""
     kinds = ENTITY_KINDS.values()
-    article = (
-        Article.objects.published()
-        .prefetch_related("sources", *(kind.article_field for kind in kinds))
-        .filter(slug=slug)
-        .first()
-    )
-    if article is None:
-        return moved_or_404(Article.objects.published(), slug)
+    return articles.prefetch_related("sources", "corrections", *(kind.article_field for kind in kinds))
+
+
+def article_page(request, article, **context):
+    """The article as readers see it: the public page and the staff preview share this."""
     groups = article.entities_by_kind()
+    corrections = list(article.corrections.all())
     related = related_articles(article, groups)
+    # A preview is never kept whatever it declares: it is private (see archive.caching.keepable).
     depends_on(request, article_tag(article.pk), *shown_entities(groups), *(article_tag(other.pk) for other in related))
     return render(
         request,
@@ -66,11 +65,46 @@ def article_detail(request, slug):
         {
             "article": article,
             "groups": groups,
+            "corrections": corrections,
             "related": related,
             "structured_data": news_article(article, groups, request),
-            "canonical_url": request.build_absolute_uri(article.get_absolute_url()),
+            **context,
         },
     )
+
+
+@conditional_on_archive
+def article_detail(request, slug):
+    article = with_page_rows(Article.objects.published()).filter(slug=slug).first()
+    if article is None:
+        withdrawn = Article.objects.withdrawn()
+        gone = withdrawn.filter(slug=slug).first() or SlugRedirect.target_in(withdrawn, slug)
+        if gone is not None:
+            return article_withdrawn(request, gone)
+        return moved_or_404(Article.objects.published(), slug)
+    return article_page(request, article, canonical_url=request.build_absolute_uri(article.get_absolute_url()))
+
+
+def article_withdrawn(request, article):
+    """410 Gone: when it was withdrawn and why, never what it said."""
+    return render(request, "archive/article_withdrawn.html", {"article": article}, status=410)
+
+
+def article_preview(request, pk):
+    """Any article, whatever its status, as readers would see it: for staff who may look at articles.
+
+    Everyone else gets the 404 any unknown address gets, so a preview address
+    tells nobody that an article exists. Never cached, never indexed, never 304.
+    """
+    if not workflow.may_preview(request.user):
+        raise Http404("No such page.")
+    article = with_page_rows(Article.objects.all()).filter(pk=pk).first()
+    if article is None:
+        raise Http404("No such article.")
+    response = article_page(request, article, preview=True)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 @conditional_on_archive
@@ -300,6 +334,22 @@ def archive_index(request):
     return render(request, "archive/archive_index.html", {"years": years})
 
 
+# ---------------------------------------------------------------- corrections
+
+
+@conditional_on_archive
+def corrections(request):
+    """Every public correction, newest first, with the article it corrects."""
+    depends_on(request, "corrections")
+    found = (
+        Correction.objects.public()
+        .select_related("article")
+        .only("published_at", "text", "article__headline", "article__slug")
+        .order_by("-published_at", "-id")
+    )
+    return render(request, "archive/corrections.html", {"page": counted_page(request, found)})
+
+
 # ---------------------------------------------------------------- robots
 
 
@@ -308,6 +358,7 @@ def robots_txt(request):
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /search/",
+        "Disallow: /preview/",
         "",
         f"Sitemap: {request.build_absolute_uri(reverse('archive:sitemap'))}",
         f"Sitemap: {request.build_absolute_uri(reverse('archive:news_sitemap'))}",

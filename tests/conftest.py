@@ -3,6 +3,9 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
+
+from tests.helpers import make_staff
 
 SAMPLE_WIRE_FILE = Path(__file__).resolve().parent.parent / "archive" / "samples" / "000_7e7ce854fb62eee9.txt"
 
@@ -21,6 +24,19 @@ def editor(django_user_model):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+@pytest.fixture
+def client_as(db):
+    """A logged-in client for a new staff member in a role: client_as("Reporter"); its user is client.user."""
+
+    def log_in(role):
+        client = Client()
+        client.user = make_staff(role)
+        client.force_login(client.user)
+        return client
+
+    return log_in
 
 
 @pytest.fixture(autouse=True)

@@ -1,8 +1,13 @@
 """Small builders for tests: real rows through the real models, with overridable defaults."""
 
 import datetime
+import importlib
 import itertools
+from types import SimpleNamespace
 
+from django.apps import apps
+from django.contrib.auth.models import Group, User
+from django.db import connection
 from django.utils import timezone
 
 from archive.models import Alias, Article, Incident, Organisation, Person, Place
@@ -77,3 +82,20 @@ def links_out_of_step():
             if link.published_at != link.content_object.link_published_at:
                 wrong.append((kind.key, link.content_object_id, link.tag_id, link.published_at))
     return wrong
+
+
+def make_staff(role, **fields):
+    """A staff member in one of the newsroom's roles: "Reporter", "Editor" or "Administrator"."""
+    user = User.objects.create_user(f"{role.lower()}-{next(_numbers)}", password="a-long-test-password", **fields)
+    user.is_staff = True
+    user.save()
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+ROLES_MIGRATION = importlib.import_module("archive.migrations.0007_editorial_roles")
+
+
+def restore_roles():
+    """Make the roles again, as the migration does: a transactional test's flush empties the groups."""
+    ROLES_MIGRATION.create_roles(apps, SimpleNamespace(connection=connection))

@@ -32,6 +32,7 @@ from tests.helpers import (
 )
 
 SOURCES = "sources"
+CORRECTIONS = "corrections"
 ALIASES = "archive-alias-content_type-object_id"
 
 # Measured on SQLite and PostgreSQL: session, user, count, the page of rows,
@@ -92,6 +93,7 @@ def article_form_data(*, sources=(), existing_sources=(), **fields):
     for index, row in enumerate(rows):
         for key, value in row.items():
             data[f"{SOURCES}-{index}-{key}"] = value
+    data.update(management_form(CORRECTIONS, 0))  # the corrections inline, empty, as editors' browsers send it
     return data
 
 

@@ -13,14 +13,16 @@ from types import SimpleNamespace
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
 from django.core.management import call_command
 from django.db.models import Count
+from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from archive.models import Article, Incident, Organisation, Person, Place
+from archive.models import Article, Correction, Incident, Organisation, Person, Place
 from archive.text import name_key
-from tests.helpers import make_draft, make_person
+from tests.helpers import make_article, make_draft, make_person, make_place, make_staff, restore_roles
 
 pytestmark = pytest.mark.browser
 
@@ -410,3 +412,112 @@ def test_screenshots_of_every_page_type(archive, browser, live_server, page):
         phone.close()
     for target in taken:
         assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", target
+
+
+# ---------------------------------------------------------------- 7. the editors' admin, by role
+
+
+def logged_in_context(browser, live_server, user):
+    """A browser context carrying `user`'s session, as if they had signed in."""
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context(base_url=live_server.url, viewport=WIDE)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+    return context
+
+
+@pytest.fixture
+def a_draft(transactional_db):
+    restore_roles()  # a transactional test before this one emptied the groups
+    return make_draft(
+        headline="Power restored to most of Kharkiv after overnight strikes",
+        standfirst="Engineers worked through the night.",
+        body="Power was restored to most of Kharkiv by morning.\n\nSome districts remain dark.",
+        people=[make_person()],
+        places=[make_place("Kharkiv")],
+    )
+
+
+@pytest.mark.parametrize(
+    "role, buttons",
+    [
+        ("Editor", ["Submit for review", "Publish", "Schedule"]),
+        ("Reporter", ["Submit for review"]),
+    ],
+)
+def test_the_change_form_shows_each_role_its_moves_and_a_screenshot_is_kept(
+    a_draft, browser, live_server, role, buttons
+):
+    SCREENSHOTS.mkdir(exist_ok=True)
+    context = logged_in_context(browser, live_server, make_staff(role))
+    try:
+        page = context.new_page()
+        visit(page, f"/admin/archive/article/{a_draft.pk}/change/")
+        expect(page.locator("#article_form")).to_be_visible()
+        shown = page.locator(".submit-row .workflow-button")
+        expect(shown).to_have_count(len(buttons))
+        for index, label in enumerate(buttons):
+            expect(shown.nth(index)).to_have_value(label)
+        status = page.locator("select[name=status] option")
+        expect(status).to_have_count(3 if role == "Editor" else 2)
+        if role == "Reporter":
+            expect(page.locator("input[name=published_at_0]")).to_have_count(0)
+            expect(page.get_by_text("Corrections (public", exact=False)).to_have_count(0)
+        else:
+            expect(page.get_by_role("heading", name=re.compile("Corrections", re.I))).to_be_visible()
+        target = SCREENSHOTS / f"admin-article-{role.lower()}.png"
+        page.screenshot(path=target, full_page=True)
+        assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= WIDE["width"], f"the {role}'s form scrolls sideways: {width}px wide"
+    finally:
+        context.close()
+
+
+def test_a_reporter_submits_a_draft_for_review_with_the_button(a_draft, browser, live_server):
+    draft = a_draft
+    context = logged_in_context(browser, live_server, make_staff("Reporter"))
+    try:
+        page = context.new_page()
+        visit(page, f"/admin/archive/article/{draft.pk}/change/")
+        with page.expect_navigation():
+            page.locator("input[name=_submit_for_review]").click()
+        expect(page.locator(".messagelist")).to_contain_text("Submitted for review.")
+        expect(page.locator("select[name=status]")).to_have_value("review")  # still theirs to edit
+        expect(page.locator(".submit-row .workflow-button")).to_have_count(0)
+    finally:
+        context.close()
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.REVIEW
+
+
+def test_corrections_withdrawal_and_preview_pages_are_whole_accessible_pages(a_draft, browser, live_server):
+    corrected = make_article(headline="Strike on a Kyiv substation")
+    Correction.objects.create(
+        article=corrected, text="An earlier version named the wrong district.", published_at=timezone.now()
+    )
+    withdrawn = make_article(headline="Unverified report", status=Article.Status.WITHDRAWN)
+    withdrawn.withdrawal_note = "Withdrawn: its single source could not be verified."
+    withdrawn.save()
+    pages = {
+        "corrected-article": (corrected.get_absolute_url(), 200, "Strike on a Kyiv substation"),
+        "corrections": ("/corrections/", 200, "Corrections"),
+        "withdrawn": (withdrawn.get_absolute_url(), 410, "Article withdrawn"),
+        "preview": (f"/preview/articles/{a_draft.pk}/", 200, a_draft.headline),
+    }
+    context = logged_in_context(browser, live_server, make_staff("Reporter"))
+    try:
+        page = context.new_page()
+        serious = []
+        for name, (path, status, h1) in pages.items():
+            visit(page, path, status=status)
+            assert_reader_page(page, h1=h1)
+            violations = [v for v in axe_violations(page) if v["impact"] in {"serious", "critical"}]
+            serious += [describe(f"{name} {path}", [violation]) for violation in violations]
+            page.screenshot(path=SCREENSHOTS / f"{name}-1280.png", full_page=True)
+        assert not serious, "\n" + "\n".join(serious)
+        visit(page, pages["preview"][0])
+        expect(page.locator(".preview-banner")).to_contain_text("Preview: not published — draft")
+    finally:
+        context.close()

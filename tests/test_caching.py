@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from archive.caching import tag_key
-from archive.models import Alias, Article
+from archive.models import Alias, Article, Correction
 from tests.helpers import make_article, make_draft, make_person, make_place
 
 pytestmark = pytest.mark.django_db
@@ -324,3 +324,28 @@ def test_a_page_rendered_before_the_change_was_committed_is_dropped_at_the_commi
     for callback in committed:
         callback()
     assert read(person.get_absolute_url())[1] == "miss"
+
+
+def test_a_correction_shows_on_its_article_and_the_corrections_page_at_once(read):
+    person = make_person()
+    article = make_article(people=[person])
+    pages = [article.get_absolute_url(), "/corrections/", "/corrections/feed.atom"]
+    for url in pages:
+        assert "The toll was 12, not 21" not in read(url)[2]
+    read(person.get_absolute_url())
+
+    Correction.objects.create(article=article, text="The toll was 12, not 21.")
+
+    for url in pages:
+        assert "The toll was 12, not 21" in read(url)[2], url
+    assert read(person.get_absolute_url())[1] == "hit"
+
+
+def test_a_staff_preview_is_never_kept_or_served_to_anyone_else(client, read, editor):
+    draft = make_draft(headline="Previewed draft")
+    client.force_login(editor)
+    preview = f"/preview/articles/{draft.pk}/"
+    assert read(preview)[:2] == (200, "")
+    assert read(preview)[1] == ""
+    client.logout()
+    assert read(preview)[0] == 404

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from archive.models import Article
+from archive.models import Article, Correction
 from tests.helpers import (
     make_article,
     make_draft,
@@ -55,6 +55,10 @@ def latest_url(fmt):
     return reverse(f"archive:feed_latest_{fmt}")
 
 
+def corrections_url(fmt):
+    return reverse(f"archive:feed_corrections_{fmt}")
+
+
 def entity_url(fmt, entity):
     return reverse(f"archive:feed_entity_{fmt}", kwargs={"kind": entity.entity_kind.url_prefix, "slug": entity.slug})
 
@@ -94,8 +98,9 @@ def test_latest_feed_is_well_formed_with_a_title_and_a_link(client, fmt):
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_latest_feed_with_no_articles_is_still_well_formed(client, fmt):
-    _response, parsed = fetch_feed(client, latest_url(fmt), fmt)
+@pytest.mark.parametrize("url_of", [latest_url, corrections_url], ids=["latest", "corrections"])
+def test_a_feed_with_nothing_to_list_is_still_well_formed(client, fmt, url_of):
+    _response, parsed = fetch_feed(client, url_of(fmt), fmt)
     assert parsed.entries == []
 
 
@@ -343,3 +348,71 @@ def test_entity_feed_runs_a_fixed_number_of_queries(client, django_assert_max_nu
     parsed = feedparser.parse(response.content)
     assert len(parsed.entries) == min(count, 30)
     assert all(len(entry.tags) == 4 for entry in parsed.entries)
+
+
+# ---------------------------------------------------------------- corrections
+
+
+def make_correction(article, text, hours_ago=1):
+    return Correction.objects.create(
+        article=article, text=text, published_at=timezone.now() - datetime.timedelta(hours=hours_ago)
+    )
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_corrections_feed_lists_corrections_newest_first_linking_to_them_on_their_article(client, fmt):
+    article = make_article(headline="Dam breach floods villages")
+    older = make_correction(article, "The river was the Inhulets, not the Dnipro.", hours_ago=30)
+    newer = make_correction(make_article(headline="Talks resume"), "The talks were in Geneva.", hours_ago=2)
+
+    response, parsed = fetch_feed(client, corrections_url(fmt), fmt)
+
+    assert parsed.feed.title == "Newsroom Archive: corrections"
+    assert parsed.feed.link == f"{SITE}{reverse('archive:corrections')}"
+    assert titles(parsed) == ["Correction: Talks resume", "Correction: Dam breach floods villages"]
+    entry = parsed.entries[1]
+    assert entry.link == f"{SITE}{article.get_absolute_url()}#correction-{older.pk}"
+    assert "The river was the Inhulets, not the Dnipro." in entry.summary
+    assert calendar.timegm(entry.published_parsed) == int(older.published_at.timestamp())
+    assert parsed.entries[0].id != entry.id and str(newer.pk) in parsed.entries[0].id
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("state", UNPUBLISHED_MAKERS)
+def test_corrections_of_unpublished_articles_are_in_no_feed(client, fmt, state):
+    make_correction(make_article(headline="Visible story"), "Shown.")
+    make_correction(UNPUBLISHED_MAKERS[state](headline="Zqxmarker story"), "Zqxmarker correction.")
+
+    response, parsed = fetch_feed(client, corrections_url(fmt), fmt)
+
+    assert titles(parsed) == ["Correction: Visible story"]
+    assert "zqxmarker" not in response.content.decode().lower()
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_hostile_correction_is_shown_as_text_and_leaves_the_feed_well_formed(client, fmt):
+    text = 'Was <script>alert("c")</script> & <img src=x onerror=alert(5)>\x01 wrong.'
+    make_correction(make_article(headline=HOSTILE_HEADLINE), text)
+
+    response, parsed = fetch_feed(client, corrections_url(fmt), fmt)
+
+    [entry] = parsed.entries
+    assert entry.title == f"Correction: {HOSTILE_HEADLINE}"
+    [(_title, description)] = raw_items(response, fmt)
+    assert "<script" not in description and "<img" not in description
+    assert escape("Was <script>") in description
+
+
+CORRECTIONS_FEED_QUERIES = 1  # the corrections with their articles, in one query
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("count", [5, 40])
+def test_corrections_feed_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries, fmt, count):
+    for number in range(count):
+        make_correction(make_article(), f"Correction {number}.", hours_ago=number + 1)
+
+    with django_assert_max_num_queries(CORRECTIONS_FEED_QUERIES):
+        response = client.get(corrections_url(fmt))
+
+    assert len(feedparser.parse(response.content).entries) == min(count, 30)

@@ -213,4 +213,3 @@ MALFORMED = [
 def test_malformed_requests_are_answered_below_500(client, seeded_archive, url):
     response = client.get(url)
     assert response.status_code < 500
-

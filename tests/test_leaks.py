@@ -132,3 +132,16 @@ def test_a_warm_cache_leaks_nothing_either(client, seeded_archive):
     crawl(client)  # fills the page cache
     pages = crawl(client)
     assert leaks(pages) == []
+
+
+def test_staff_previews_leave_nothing_for_the_next_reader(client, seeded_archive, editor):
+    crawl(client)  # a warm cache, as on a live site
+    client.force_login(editor)
+    for article in Article.objects.all():
+        response = client.get(f"/preview/articles/{article.pk}/")
+        assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
+        client.get(article.get_absolute_url())  # staff read the public page too, while logged in
+    client.logout()
+    pages = crawl(client)
+    assert leaks(pages) == []
+    assert all(client.get(f"/preview/articles/{article.pk}/").status_code == 404 for article in Article.objects.all())

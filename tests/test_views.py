@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from archive.models import ArchiveState, Article, SourceLink
+from archive.models import ArchiveState, Article, Correction, SourceLink
 from tests.helpers import (
     make_article,
     make_draft,
@@ -15,6 +15,7 @@ from tests.helpers import (
     make_person,
     make_place,
     make_scheduled,
+    make_staff,
     make_withdrawn,
 )
 
@@ -191,7 +192,16 @@ def test_article_body_cannot_run_script(client):
         assert payload not in body
 
 
-@pytest.mark.parametrize("factory", [make_draft, make_scheduled, make_withdrawn])
+def make_in_review(**overrides):
+    return make_article(status=Article.Status.REVIEW, published_at=None, **overrides)
+
+
+def make_withdrawn_before_its_time(**overrides):
+    # Scheduled, then withdrawn before the time came: readers never saw it, so it was never "gone".
+    return make_withdrawn(published_at=timezone.now() + datetime.timedelta(days=1), **overrides)
+
+
+@pytest.mark.parametrize("factory", [make_draft, make_in_review, make_scheduled, make_withdrawn_before_its_time])
 def test_unpublished_articles_are_not_found(client, factory):
     article = factory()
     assert client.get(article.get_absolute_url()).status_code == 404
@@ -229,7 +239,9 @@ def test_article_page_runs_a_fixed_number_of_queries(client, django_assert_max_n
         make_article(people=people[: n % 8 + 1], places=places[:2])
     for n in range(5):
         SourceLink.objects.create(article=article, position=n, url=f"https://example.com/{n}")
-    with django_assert_max_num_queries(14):
+        Correction.objects.create(article=article, text=f"Correction {n}.")
+    # One query more than before corrections: they are fetched with the article, however many there are.
+    with django_assert_max_num_queries(15):
         assert client.get(article.get_absolute_url()).status_code == 200
 
 
@@ -517,7 +529,7 @@ def test_an_old_address_of_an_unpublished_article_is_not_found(client):
     article = make_article()
     old = article.get_absolute_url()
     article.slug = "new-address"
-    article.status = Article.Status.WITHDRAWN
+    article.status = Article.Status.DRAFT
     article.save()
     assert client.get(old).status_code == 404
 
@@ -560,3 +572,307 @@ def test_tagging_an_article_changes_the_validators(client):
     etag = client.get(other.get_absolute_url())["ETag"]
     article.people.add(other)
     assert client.get(other.get_absolute_url(), HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+# ---------------------------------------------------------------- withdrawn articles
+
+
+def withdraw(article, note="Withdrawn: the account it relied on could not be verified."):
+    article.status = Article.Status.WITHDRAWN
+    article.withdrawal_note = note
+    article.save()
+    return article
+
+
+def test_a_withdrawn_article_answers_410_with_the_date_and_note_but_never_its_text(client):
+    article = withdraw(
+        make_article(headline="Zephyrheadline", standfirst="Zephyrstandfirst", body="Zephyrbody text."),
+        note="Withdrawn on legal advice <b>now</b>.",
+    )
+
+    response = client.get(article.get_absolute_url())
+
+    assert response.status_code == 410
+    html = response.content.decode()
+    withdrawn_on = f"{timezone.localtime(article.withdrawn_at):%-d %B %Y}"
+    assert f'This article was withdrawn on <time datetime="{article.withdrawn_at:%Y-%m-%d}' in html
+    assert withdrawn_on in html
+    assert "Withdrawn on legal advice &lt;b&gt;now&lt;/b&gt;." in html
+    assert "Zephyr" not in html
+    assert '<meta name="robots" content="noindex">' in html
+
+
+def test_a_withdrawn_article_answers_410_at_its_old_address_too(client):
+    article = make_article()
+    old = article.get_absolute_url()
+    article.slug = "a-newer-address"
+    article.save()
+    withdraw(article)
+
+    for address in [old, article.get_absolute_url()]:
+        response = client.get(address)
+        assert response.status_code == 410 and "could not be verified" in response.content.decode()
+
+
+def test_a_withdrawn_article_is_on_no_public_list_feed_sitemap_or_search(client):
+    person, place, incident = make_person(), make_place(), make_incident()
+    only_withdrawn = make_person("Quillonly Person")
+    day = timezone.now() - datetime.timedelta(hours=2)
+    links = {"people": [person], "places": [place], "incidents": [incident]}
+    visible = make_article(headline="Visible coverage", published_at=day, **links)
+    make_article(headline="More coverage", published_at=day - datetime.timedelta(hours=1), **links)
+    withdrawn = make_article(
+        headline="Quillmarker headline",
+        body="Quillmarker body.",
+        published_at=day,
+        people=[person, only_withdrawn],
+        places=[place],
+        incidents=[incident],
+    )
+    withdraw(withdrawn)
+    local = timezone.localtime(day)
+    day_url = f"/archive/{local.year}/{local.month}/{local.day}/"
+    latest_atom = reverse("archive:feed_latest_atom")
+    # Pages that list the visible article: proof that they would list the withdrawn one if they could.
+    shows_visible = {"/", day_url, latest_atom, "/sitemap-articles.xml", person.get_absolute_url()}
+    pages = [
+        "/",
+        visible.get_absolute_url(),  # its related coverage
+        person.get_absolute_url(),
+        place.get_absolute_url(),
+        incident.get_absolute_url(),
+        "/people/",
+        "/people/?letter=q",
+        "/places/",
+        "/incidents/",
+        "/archive/",
+        f"/archive/{local.year}/",
+        f"/archive/{local.year}/{local.month}/",
+        day_url,
+        reverse("archive:feed_latest_rss"),
+        latest_atom,
+        reverse("archive:feed_entity_rss", kwargs={"kind": "people", "slug": person.slug}),
+        reverse("archive:feed_entity_atom", kwargs={"kind": "places", "slug": place.slug}),
+        "/sitemap-articles.xml",
+        "/sitemap-people.xml",
+        "/sitemap-news.xml",
+        f"/search/?q=Volodymyr&entity=person:{person.slug}",
+    ]
+    for url in pages:
+        html = html_of(client, url)
+        assert "Quillmarker" not in html and withdrawn.slug not in html, url
+        if url in shows_visible:
+            assert visible.slug in html, url
+        assert "Quillonly" not in html and only_withdrawn.slug not in html, url
+    assert client.get(only_withdrawn.get_absolute_url()).status_code == 404
+    entity_page = client.get(person.get_absolute_url())
+    assert entity_page.context["page"].paginator.count == 2
+    assert sum(bar.count for bar in entity_page.context["timeline"].bars) == 2
+    people_index = client.get("/people/")
+    assert {entity.name: entity.article_count for entity in people_index.context["page"].object_list} == {
+        person.name: 2
+    }
+    search = client.get("/search/", {"q": "Quillmarker"})  # the page repeats the words searched for
+    assert search.context["results"].total == 0 and withdrawn.get_absolute_url() not in search.content.decode()
+
+
+# ---------------------------------------------------------------- preview
+
+
+def preview_url(article):
+    return reverse("archive:article_preview", args=[article.pk])
+
+
+@pytest.mark.parametrize(
+    "who",
+    [
+        "anonymous",
+        "reader",  # logged in, not staff
+        "staff without permission",
+        "inactive editor",
+    ],
+)
+def test_preview_is_not_found_for_anyone_but_staff_who_may_view_articles(client, django_user_model, who):
+    draft = make_draft(headline="Zephyrpreview")
+    if who == "reader":
+        client.force_login(django_user_model.objects.create_user("reader", password="a-long-test-password"))
+    elif who == "staff without permission":
+        client.force_login(django_user_model.objects.create_user("desk", password="x-long-password", is_staff=True))
+    elif who == "inactive editor":
+        client.force_login(make_staff("Editor", is_active=False))
+
+    response = client.get(preview_url(draft))
+
+    assert response.status_code == 404
+    assert "Zephyrpreview" not in response.content.decode()
+
+
+def test_preview_of_a_missing_article_is_not_found(client_as):
+    assert client_as("Reporter").get("/preview/articles/999999/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "maker, banner",
+    [
+        (make_draft, "not published — draft"),
+        (lambda **kw: make_article(status="review", published_at=None, **kw), "not published — in review"),
+        (make_scheduled, "not published — scheduled for"),
+        (lambda **kw: withdraw(make_article(**kw)), "not published — withdrawn"),
+        (make_article, "published — readers see this at"),
+    ],
+)
+def test_staff_preview_any_article_as_readers_would_see_it_with_a_banner(client_as, maker, banner):
+    article = maker(headline="Zephyrpreview", body="The Zephyrbody paragraph.")
+
+    response = client_as("Reporter").get(preview_url(article))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Zephyrpreview" in html and "The Zephyrbody paragraph." in html
+    assert re.search(r'class="preview-banner".*?Preview:</strong>\s*' + re.escape(banner), html, re.S)
+    assert response["Cache-Control"] == "private, no-store"
+    assert response["X-Robots-Tag"] == "noindex"
+    assert not response.has_header("ETag") and not response.has_header("Last-Modified")
+
+
+def test_preview_runs_a_fixed_number_of_queries(client_as, django_assert_max_num_queries):
+    reporter = client_as("Reporter")
+    people = [make_person(f"Person {n}") for n in range(6)]
+    draft = make_draft(people=people)
+    for n in range(20):
+        make_article(people=people[: n % 6 + 1])
+    for n in range(4):
+        Correction.objects.create(article=draft, text=f"Correction {n}.")
+
+    # Measured: the article page's queries but conditional GET's, and the session, the user, their permissions.
+    with django_assert_max_num_queries(16):
+        assert reporter.get(preview_url(draft)).status_code == 200
+
+
+def test_preview_never_answers_304(client_as):
+    editor = client_as("Editor")
+    article = make_article()
+    public = editor.get(article.get_absolute_url())
+
+    response = editor.get(
+        preview_url(article),
+        HTTP_IF_NONE_MATCH=public["ETag"],
+        HTTP_IF_MODIFIED_SINCE=public["Last-Modified"],
+    )
+
+    assert response.status_code == 200
+
+
+def test_preview_lists_only_published_related_coverage(client_as):
+    incident = make_incident()
+    draft = make_draft(incidents=[incident])
+    make_article(headline="Published companion", incidents=[incident])
+    make_draft(headline="Draftmarker companion", incidents=[incident])
+
+    html = client_as("Reporter").get(preview_url(draft)).content.decode()
+
+    related = html[html.index('id="related"') :]
+    assert "Published companion" in related and "Draftmarker" not in html
+
+
+def test_robots_txt_keeps_crawlers_out_of_previews(client):
+    assert "Disallow: /preview/" in client.get("/robots.txt").content.decode().splitlines()
+
+
+# ---------------------------------------------------------------- corrections
+
+
+def make_correction(article, text, days_ago=0, **fields):
+    return Correction.objects.create(
+        article=article, text=text, published_at=timezone.now() - datetime.timedelta(days=days_ago), **fields
+    )
+
+
+def test_article_page_shows_its_corrections_dated_newest_last_with_a_notice_at_the_top(client):
+    article = make_article()
+    first = make_correction(article, "The first error.", days_ago=3)
+    latest = make_correction(article, "The second error.", days_ago=1)
+
+    html = html_of(client, article.get_absolute_url())
+
+    notice = f'This article was corrected on <a href="#corrections"><time datetime="{latest.published_at:%Y-%m-%d}'
+    assert notice in html
+    assert html.index(notice) < html.index('class="article__body"')
+    section = html[html.index('<h2 id="corrections">Corrections</h2>') :]
+    assert section.index("The first error.") < section.index("The second error.")
+    assert f'id="correction-{first.pk}"' in section
+    assert f"{timezone.localtime(first.published_at):%-d %B %Y}" in section
+
+
+def test_an_article_without_corrections_says_nothing_about_them(client):
+    html = html_of(client, make_article().get_absolute_url())
+    assert "corrected on" not in html and 'id="corrections"' not in html
+
+
+def test_corrections_are_in_the_structured_data_escaped_like_the_rest(client):
+    article = make_article()
+    correction = make_correction(article, 'The mayor said "no" </script><script>alert(1)</script>')
+
+    html = html_of(client, article.get_absolute_url())
+
+    assert "</script><script>alert(1)" not in html
+    assert structured_data(html)["correction"] == [
+        {"@type": "CorrectionComment", "text": correction.text, "datePublished": correction.published_at.isoformat()}
+    ]
+
+
+def test_adding_a_correction_changes_the_validators(client):
+    article = make_article()
+    etag = client.get(article.get_absolute_url())["ETag"]
+
+    make_correction(article, "A late correction.")
+
+    response = client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200 and "A late correction." in response.content.decode()
+
+
+def test_corrections_page_lists_corrections_newest_first_with_their_articles(client):
+    older = make_article(headline="The older story")
+    newer = make_article(headline="The newer story")
+    make_correction(older, "Older correction.", days_ago=5)
+    make_correction(newer, "Newer correction.", days_ago=1)
+
+    html = html_of(client, reverse("archive:corrections"))
+
+    assert html.index("Newer correction.") < html.index("Older correction.")
+    assert f'href="{newer.get_absolute_url()}#correction-' in html and "The older story" in html
+    assert reverse("archive:feed_corrections_atom") in html and reverse("archive:feed_corrections_rss") in html
+
+
+def test_corrections_page_hides_corrections_of_articles_readers_may_not_see(client):
+    make_correction(make_article(), "Shown correction.")
+    for article in hidden_articles():
+        make_correction(article, f"Correction of {article.headline}")
+
+    html = html_of(client, reverse("archive:corrections"))
+
+    assert "Shown correction." in html
+    assert_nothing_hidden(html)
+
+
+def test_corrections_page_is_paginated(client, settings):
+    settings.ARCHIVE_PAGE_SIZE = 3
+    article = make_article()
+    for number in range(7):
+        make_correction(article, f"Correction number {number}.", days_ago=number)
+
+    first = html_of(client, reverse("archive:corrections"))
+    last = html_of(client, reverse("archive:corrections"), page=3)
+
+    assert "Correction number 0." in first and "Correction number 3." not in first and "Page 1 of 3" in first
+    assert "Correction number 6." in last and "Correction number 0." not in last
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_corrections_page_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries, count):
+    for number in range(count):
+        make_correction(make_article(), f"Correction {number}.")
+
+    # Measured: archive state and latest publication (conditional GET), the count, the page.
+    with django_assert_max_num_queries(4):
+        assert client.get(reverse("archive:corrections")).status_code == 200

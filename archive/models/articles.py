@@ -23,6 +23,13 @@ class ArticleQuerySet(models.QuerySet):
         """
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def withdrawn(self):
+        """Articles taken down after readers could see them: their addresses answer 410 Gone.
+
+        Never listed anywhere; only the date of withdrawal and the public note are shown.
+        """
+        return self.filter(status=Article.Status.WITHDRAWN, published_at__lte=timezone.now())
+
 
 class Article(KeepsOldSlugs):
     class Status(models.TextChoices):
@@ -103,6 +110,8 @@ class Article(KeepsOldSlugs):
         self.updated_at = timezone.now()
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at", "version"}
+            if "status" in kwargs["update_fields"]:
+                kwargs["update_fields"] |= {"published_at", "first_published_at", "withdrawn_at"}
         super().save(*args, **kwargs)
         if not adding:
             Article.sync_links([self.pk])
@@ -134,11 +143,16 @@ class Article(KeepsOldSlugs):
     def fill_in(self):
         """What every write fills in, including bulk imports that skip save()."""
         self.headline = squash_spaces(self.headline)
-        for name in ["standfirst", "body", "byline", "publication", "dateline", "editor_note"]:
+        for name in ["standfirst", "body", "byline", "publication", "dateline", "editor_note", "withdrawal_note"]:
             setattr(self, name, without_control_characters(getattr(self, name)))
         if self.status == self.Status.PUBLISHED:
             self.published_at = self.published_at or timezone.now()
             self.first_published_at = self.first_published_at or self.published_at
+        # The time of withdrawal is the time the status became "withdrawn", however it got there.
+        if self.status == self.Status.WITHDRAWN:
+            self.withdrawn_at = self.withdrawn_at or timezone.now()
+        else:
+            self.withdrawn_at = None
 
     @property
     def link_published_at(self):

@@ -1,12 +1,17 @@
 """The archive's record of editorial work: revisions of articles, public corrections, entity merges."""
 
+import datetime
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from ..text import without_control_characters
 from .articles import Article
+from .history import ArchiveState
 
 
 class Revision(models.Model):
@@ -52,6 +57,16 @@ class Revision(models.Model):
         return f"Revision {self.number} of article {self.article_id}"
 
 
+# An editor's clock and the server's may disagree by a little.
+CLOCK_SKEW = datetime.timedelta(minutes=5)
+
+
+class CorrectionQuerySet(models.QuerySet):
+    def public(self):
+        """Corrections readers may see: those of the articles readers may see."""
+        return self.filter(article__in=Article.objects.published())
+
+
 class Correction(models.Model):
     """A dated public note that the article was corrected, and how."""
 
@@ -64,6 +79,8 @@ class Correction(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
 
+    objects = CorrectionQuerySet.as_manager()
+
     class Meta:
         ordering = ["published_at", "id"]
         get_latest_by = "published_at"
@@ -71,6 +88,28 @@ class Correction(models.Model):
 
     def __str__(self):
         return f"Correction of {self.published_at:%d %B %Y} to “{self.article}”"
+
+    def save(self, *args, **kwargs):
+        self.text = without_control_characters(self.text)
+        super().save(*args, **kwargs)
+        ArchiveState.touch(pages=self.shown_on())
+
+    def delete(self, *args, **kwargs):
+        pages = self.shown_on()
+        result = super().delete(*args, **kwargs)
+        ArchiveState.touch(pages=pages)
+        return result
+
+    def shown_on(self):
+        """Its article's page and the corrections page and feeds."""
+        from ..caching import article_tag
+
+        return {article_tag(self.article_id), "corrections"}
+
+    def clean(self):
+        # Readers see corrections newest first; one dated ahead would sit on top until its day.
+        if self.published_at and self.published_at > timezone.now() + CLOCK_SKEW:
+            raise ValidationError({"published_at": "A correction cannot be dated in the future."})
 
 
 class EntityMerge(models.Model):
