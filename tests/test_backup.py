@@ -4,8 +4,6 @@ import hashlib
 import io
 import json
 import sqlite3
-import subprocess
-import sys
 
 import psycopg
 import pytest
@@ -15,7 +13,7 @@ from django.db import connection
 from archive.models import Article, Correction
 from tests.conftest import SAMPLE_WIRE_FILE
 from tests.helpers import make_article, make_draft, make_person, make_place, make_scheduled, make_withdrawn
-from tests.test_settings import ROOT, environment
+from tests.test_settings import manage_on
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -68,11 +66,6 @@ def admin_connection():
     return psycopg.connect(postgres_url("postgres"), autocommit=True)
 
 
-def manage(database_url, *args):
-    env = environment(DJANGO_SETTINGS_MODULE="tests.settings", DATABASE_URL=database_url)
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True)
-
-
 def raw_connection(database_url=None):
     """A plain DB-API connection, so both sides of a comparison read values the same way."""
     if database_url is None:
@@ -115,7 +108,7 @@ def exported(database_url=None):
         out = io.StringIO()
         call_command("export_articles", stdout=out)
         return [json.loads(line) for line in out.getvalue().splitlines()]
-    result = manage(database_url, "export_articles")
+    result = manage_on(database_url, "export_articles")
     assert result.returncode == 0, result.stderr
     return [json.loads(line) for line in result.stdout.splitlines()]
 
@@ -125,7 +118,7 @@ def test_a_backup_restored_into_an_empty_database_holds_every_table_as_it_was(se
     call_command("backup", output=str(backup_file), stdout=io.StringIO())
     original_schema, original = fingerprint(raw_connection())
 
-    result = manage(empty_database, "restore", str(backup_file))
+    result = manage_on(empty_database, "restore", str(backup_file))
 
     assert result.returncode == 0, result.stderr
     restored_db = raw_connection(empty_database)
@@ -149,18 +142,18 @@ def test_restore_refuses_a_database_that_is_not_empty_and_replaces_it_with_force
 ):
     backup_file = tmp_path / "archive.backup"
     call_command("backup", output=str(backup_file), stdout=io.StringIO())
-    assert manage(empty_database, "migrate", "--noinput").returncode == 0
-    assert manage(empty_database, "import_articles", str(SAMPLE_WIRE_FILE)).returncode == 0
+    assert manage_on(empty_database, "migrate", "--noinput").returncode == 0
+    assert manage_on(empty_database, "import_articles", str(SAMPLE_WIRE_FILE)).returncode == 0
     _schema, before = fingerprint(raw_connection(empty_database))
 
-    refused = manage(empty_database, "restore", str(backup_file))
+    refused = manage_on(empty_database, "restore", str(backup_file))
 
     assert refused.returncode != 0
     assert "The database is not empty" in refused.stderr and "--force" in refused.stderr
     assert "Traceback" not in refused.stderr
     assert fingerprint(raw_connection(empty_database))[1] == before
 
-    forced = manage(empty_database, "restore", "--force", str(backup_file))
+    forced = manage_on(empty_database, "restore", "--force", str(backup_file))
 
     assert forced.returncode == 0, forced.stderr
     assert exported(empty_database) == exported()
@@ -181,13 +174,13 @@ def test_restoring_a_file_that_is_no_good_backup_fails_clearly_and_writes_nothin
     bad = tmp_path / "bad.backup"
     bad.write_bytes(content)
 
-    result = manage(empty_database, "restore", str(bad))
+    result = manage_on(empty_database, "restore", str(bad))
 
     assert result.returncode != 0
     assert result.stderr.startswith("CommandError:"), result.stderr
     if message:
         assert message in result.stderr
-    check = manage(empty_database, "restore", str(bad))
+    check = manage_on(empty_database, "restore", str(bad))
     assert "not empty" not in check.stderr  # nothing was half-written
 
 

@@ -107,6 +107,11 @@ def manage(*args, **environ):
     )
 
 
+def manage_on(database_url, *args):
+    """A management command in a fresh process, with the test settings, on the database at `database_url`."""
+    return manage(*args, DJANGO_SETTINGS_MODULE="tests.settings", DATABASE_URL=database_url)
+
+
 def test_production_settings_pass_the_deployment_checks_with_warnings_as_failures():
     result = manage("check", "--deploy", "--fail-level", "WARNING", DJANGO_DEBUG="0", **PRODUCTION)
 
