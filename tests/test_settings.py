@@ -180,8 +180,20 @@ def test_hsts_proxy_and_trusted_origins_come_from_the_environment():
     assert settings["CSRF_TRUSTED_ORIGINS"] == ["https://archive.example", "https://www.archive.example"]
 
 
-def test_a_number_setting_that_is_not_a_number_is_refused_by_name():
-    result = load_settings(DJANGO_BEHIND_PROXY="yes", **PRODUCTION)
+@pytest.mark.parametrize(
+    "name, value",
+    [
+        ("DJANGO_BEHIND_PROXY", "yes"),
+        ("DJANGO_BEHIND_PROXY", "-1"),
+        ("DJANGO_HSTS_SECONDS", "1.5"),
+        ("DJANGO_LOGIN_LOCKOUT_MINUTES", "0"),
+        ("DJANGO_LOGIN_FAILURE_LIMIT", "0"),
+        ("DJANGO_SEARCH_RATE_LIMIT", "lots"),
+    ],
+)
+def test_a_number_setting_out_of_range_is_refused_by_name(name, value):
+    result = load_settings(**{**PRODUCTION, name: value})
 
     assert result.returncode != 0
-    assert "DJANGO_BEHIND_PROXY must be a whole number" in result.stderr
+    assert f"{name} must be a whole number of at least" in result.stderr
+    assert repr(value) in result.stderr
