@@ -8,14 +8,18 @@ subscriber usually holds whole.
 """
 
 import ipaddress
+import logging
 import math
 import time
 
 from django.conf import settings
 from django.core.cache import caches
 from django.shortcuts import render
+from redis.exceptions import RedisError
 
 from .clients import client_address
+
+logger = logging.getLogger(__name__)
 
 
 def current_time():
@@ -66,7 +70,12 @@ class RateLimitMiddleware:
     def __call__(self, request):
         rule = rule_for(request.path_info)
         if rule is not None:
-            wait = seconds_to_wait(rule, client_address(request))
+            try:
+                wait = seconds_to_wait(rule, client_address(request))
+            except (RedisError, OSError):
+                # A cache that cannot be reached must not take search and feeds down with it.
+                logger.warning("Rate limit %r not applied: the cache cannot be reached.", rule["name"], exc_info=True)
+                wait = 0
             if wait:
                 return too_many_requests(request, rule, wait)
         return self.get_response(request)

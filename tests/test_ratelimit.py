@@ -142,3 +142,13 @@ def test_with_redis_two_workers_share_one_count(client, limits):
 
     assert len(pools) == 2
     assert codes == [200, 200, 200, 429, 429]
+
+
+def test_when_the_cache_cannot_be_reached_search_still_answers_and_the_problem_is_logged(client, limits, caplog):
+    unreachable = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+
+    with override_settings(CACHES={"default": unreachable}):
+        codes = statuses(client, "/search/?q=grain", 4)
+
+    assert codes == [200] * 4
+    assert "Rate limit 'search' not applied: the cache cannot be reached." in caplog.messages
