@@ -21,3 +21,5 @@ SECURE_HSTS_SECONDS = 0
 # Tests that measure or crawl make hundreds of requests from one address;
 # tests/test_ratelimit.py switches the limits on.
 RATE_LIMITS = [{**rule, "requests": 0} for rule in RATE_LIMITS]
+# Every test clears the cache: never let that reach a Redis named by REDIS_URL in the shell.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
