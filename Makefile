@@ -49,7 +49,9 @@ check: install
 ## (generated on first use into var/bench/ and BENCH_POSTGRES/newsroom_bench_N, then reused; see docs/benchmarks.md)
 BENCH_SIZES ?= 100000
 BENCH_POSTGRES ?= postgres://root@127.0.0.1:5432
-BENCH_ENV := DJANGO_DEBUG=0 DJANGO_SECRET_KEY=benchmark-only DJANGO_ALLOWED_HOSTS=testserver
+# The benchmarks fetch pages through Django's test client: plain http, hundreds of searches from one address.
+BENCH_ENV := DJANGO_DEBUG=0 DJANGO_SECRET_KEY=benchmark-only DJANGO_ALLOWED_HOSTS=testserver \
+	DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SEARCH_RATE_LIMIT=0 DJANGO_FEED_RATE_LIMIT=0
 bench: install
 	mkdir -p var/bench
 	for size in $(BENCH_SIZES); do \

@@ -28,14 +28,18 @@ are never kept.
 
 import functools
 import hashlib
+import logging
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, parse_http_date_safe
+
+logger = logging.getLogger(__name__)
 
 EVERYTHING = "all"
 PAGE_SECONDS = 600  # also bounds how long a newly published related article can be missing from a page
@@ -75,8 +79,12 @@ def invalidate(tags):
         if "lists" in tags or EVERYTHING in tags:
             refresh_schedule()
 
-    mark()
-    transaction.on_commit(mark)
+    try:
+        mark()
+    except Exception as error:  # the caller's transaction rolls back: nothing is changed
+        raise CacheUnreachable("The shared cache cannot be reached; the change was not saved.") from error
+    # After the commit it can no longer be undone: a failure then is logged.
+    transaction.on_commit(mark, robust=True)
 
 
 def invalidate_everything():
@@ -197,8 +205,17 @@ def keepable(request, response):
     return "private" not in cache_control and "no-store" not in cache_control and not response.has_header("Vary")
 
 
+class CacheUnreachable(Exception):
+    """The shared cache could not be told of a change, so the change is refused: a page kept from
+    before it would otherwise be served again once the cache is back."""
+
+
 class PageCacheMiddleware:
-    """Serve kept pages to GET and HEAD requests; keep the pages views declared tags for."""
+    """Serve kept pages to GET and HEAD requests; keep the pages views declared tags for.
+
+    When the shared cache cannot be reached, pages are rendered and not kept, and changes are
+    refused with a 503 (see CacheUnreachable) until it is back.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -207,20 +224,36 @@ class PageCacheMiddleware:
         if request.method not in ("GET", "HEAD") or not settings.ARCHIVE_PAGE_CACHE:
             return self.get_response(request)
         key = page_key(request)
-        entry = cache.get(key)
-        if entry is not None:
-            response = self.kept_response(request, entry)
-            if response is not None:
-                return response
+        try:
+            kept = self.kept_response(request, key)
+        except Exception:  # any backend's connection error: readers still get pages, rendered
+            logger.warning("The shared cache cannot be reached: serving %s without it.", request.path, exc_info=True)
+            return self.get_response(request)
+        if kept is not None:
+            return kept
         request.page_tags = set()
         started = now_ns()
         response = self.get_response(request)
         if keepable(request, response):
-            self.keep(key, request.page_tags, started, response)
-            response["X-Page-Cache"] = "miss"
+            try:
+                self.keep(key, request.page_tags, started, response)
+            except Exception:
+                logger.warning("The shared cache cannot be reached: %s not kept.", request.path, exc_info=True)
+            else:
+                response["X-Page-Cache"] = "miss"
         return response
 
-    def kept_response(self, request, entry):
+    def process_exception(self, request, exception):
+        if isinstance(exception, CacheUnreachable):
+            response = render(request, "503_cache.html", status=503)
+            response["Retry-After"] = "60"
+            return response
+        return None
+
+    def kept_response(self, request, key):
+        entry = cache.get(key)
+        if entry is None:
+            return None
         times = cache.get_many([tag_key(tag) for tag in (*entry["tags"], EVERYTHING)] + [SCHEDULE_KEY])
         schedule = times.pop(SCHEDULE_KEY, None)
         if schedule is None:

@@ -5,10 +5,12 @@ to run on a laptop; with DJANGO_DEBUG off the site refuses to start without a
 real secret key.
 """
 
+import datetime
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -23,6 +25,19 @@ def env_bool(name, default=False):
 
 def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_int(name, default, minimum=0):
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        number = None
+    if number is None or number < minimum:
+        raise ImproperlyConfigured(f"{name} must be a whole number of at least {minimum}, not {value!r}.")
+    return number
 
 
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
@@ -46,13 +61,17 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "taggit",
+    "csp",
+    "axes",
     "archive",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Kept public pages are served before sessions or users are looked at.
+    "archive.ratelimit.RateLimitMiddleware",
+    # Kept public pages are served after the rate limits, before sessions or users are looked at.
     "archive.caching.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -60,6 +79,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -108,6 +129,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username and address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -142,9 +169,10 @@ ARCHIVE_PAGE_SIZE = 20
 
 # ---------------------------------------------------------------- the shared cache
 
-# Rendered public pages (see archive.caching). In-process
-# by default; with REDIS_URL every app server shares one cache, so a change made through
-# any of them drops the pages it affects for all.
+# Rendered public pages (see archive.caching) and rate-limit counts. In-process by
+# default; with REDIS_URL every app server shares one cache, so a change made through
+# any of them drops the pages it affects for all, and a rate limit counts a client's
+# requests whichever worker answers them.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": (
@@ -159,3 +187,69 @@ CACHES = {
 }
 # Off only to measure how fast pages are without it.
 ARCHIVE_PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", default=True)
+
+# ---------------------------------------------------------------- who is asking
+
+# How many reverse proxies stand in front of the app (nginx alone: 1). Only then are
+# X-Forwarded-For and X-Forwarded-Proto believed: without a proxy a client could
+# write them itself, to dodge a lockout or a rate limit, or to pass for https.
+TRUSTED_PROXY_COUNT = env_int("DJANGO_BEHIND_PROXY", 0)
+if TRUSTED_PROXY_COUNT:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# ---------------------------------------------------------------- https and browser protections
+
+# Off in development, so that `make run` works over plain http on 127.0.0.1.
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = True
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+SECURE_HSTS_SECONDS = 0 if DEBUG else env_int("DJANGO_HSTS_SECONDS", 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=False)
+if not SECURE_HSTS_PRELOAD:
+    # Joining the browsers' preload list is hard to undo: a deliberate choice, not a default.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Everything from our own origin, nothing inline, no plugins, no framing, forms post
+# only to us. Django's admin works under it as it is (tests/test_browser.py): its one
+# inline <style>, on a change list with no actions bar, is on none of our admins.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+
+# ---------------------------------------------------------------- login protection
+
+# Repeated failed logins lock that username from that address only: an attacker
+# cannot lock an editor out from the editor's own address.
+AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+# At least a minute: no cool-off at all would make django-axes lock for good.
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("DJANGO_LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "archive.clients.client_address"
+AXES_LOCKOUT_CALLABLE = "archive.lockout.locked_out"
+AXES_RESET_ON_SUCCESS = True
+# Only failures are kept (they are what a lockout counts); successful logins are not logged.
+AXES_DISABLE_ACCESS_LOG = True
+
+# ---------------------------------------------------------------- rate limits
+
+# Requests one client address may make per window to the costly public surfaces;
+# 0 switches a limit off. The path prefixes are matched in order, the first wins.
+RATE_LIMITS = [
+    {"name": "search", "paths": ["/search/"], "requests": env_int("DJANGO_SEARCH_RATE_LIMIT", 60), "seconds": 60},
+    {"name": "feeds", "paths": ["/feeds/"], "requests": env_int("DJANGO_FEED_RATE_LIMIT", 120), "seconds": 60},
+]

@@ -521,3 +521,83 @@ def test_corrections_withdrawal_and_preview_pages_are_whole_accessible_pages(a_d
         expect(page.locator(".preview-banner")).to_contain_text("Preview: not published — draft")
     finally:
         context.close()
+
+
+# ---------------------------------------------------------------- 7. content security policy
+
+REPORT_VIOLATIONS = """
+window.__violations = [];
+document.addEventListener('securitypolicyviolation', (event) => window.__violations.push(
+    `${event.violatedDirective} blocked ${event.blockedURI || 'inline'} at ${event.sourceFile}:${event.lineNumber}`));
+"""
+
+
+@pytest.fixture
+def watched_page(page):
+    """A page that records, on every document it loads, Content-Security-Policy violations and console messages."""
+    page.add_init_script(REPORT_VIOLATIONS)
+    page.problems = []
+    page.on("console", lambda message: page.problems.append(f"{page.url} console {message.type}: {message.text}"))
+    page.on("pageerror", lambda error: page.problems.append(f"{page.url} error: {error}"))
+    return page
+
+
+def visit_watched(page, path, *, status=200):
+    visit(page, path, status=status)
+    page.problems += [f"{path}: {violation}" for violation in page.evaluate("window.__violations")]
+
+
+def problems_of(page):
+    # A 404's console line is the browser reporting the status, not a problem of the page.
+    return [problem for problem in page.problems if "404 (Not Found)" not in problem]
+
+
+def test_no_public_page_breaks_the_content_security_policy(archive, watched_page):
+    page = watched_page
+    headline_word = Article.objects.published().order_by("-published_at").first().headline.split()[0]
+    visits = [(path, 404 if name == "not-found" else 200) for name, path in archive.pages.items()]
+    visits += [(f"/search/?q={headline_word}", 200), ("/search/?q=qqqzzzxx", 200), ("/people/?letter=a", 200)]
+    for path, status in visits:
+        visit_watched(page, path, status=status)
+    response = page.request.get(archive.pages["article"])
+    assert "default-src 'self'" in response.headers["content-security-policy"]
+    assert 'type="application/ld+json"' in response.text()  # structured data is there, and not reported
+
+    assert problems_of(page) == []
+
+
+def test_the_admin_article_form_works_under_the_content_security_policy(archive, watched_page, django_user_model):
+    page = watched_page
+    django_user_model.objects.create_superuser("desk", "desk@example.com", "a-long-test-password")
+    article = Article.objects.published().order_by("-published_at").first()
+    change_url = f"/admin/archive/article/{article.pk}/change/"
+    visit_watched(page, f"/admin/login/?next={change_url}")
+    page.fill("#id_username", "desk")
+    page.fill("#id_password", "a-long-test-password")
+    with page.expect_navigation():
+        page.click("input[type=submit]")
+    expect(page).to_have_url(re.compile(re.escape(change_url) + "$"))
+    admin_pages = [
+        "/admin/",
+        "/admin/archive/article/?visibility=live",
+        "/admin/archive/article/add/",
+        "/admin/archive/person/?q=a",
+        "/admin/archive/person/add/?_to_field=id&_popup=1",
+        "/admin/archive/incident/",
+        "/admin/axes/accessattempt/",
+        f"/admin/archive/article/{article.pk}/history/",
+        change_url,
+    ]
+    for path in admin_pages:
+        visit_watched(page, path)
+    # The date widget's calendar and the collapsed record open.
+    page.locator(".field-published_at .datetimeshortcuts a").nth(1).click()
+    expect(page.locator(".calendarbox").first).to_be_visible()
+    page.keyboard.press("Escape")
+    # The entity pickers' autocomplete works: its scripts and styles are allowed.
+    page.locator(".field-people .select2-selection").click()
+    page.keyboard.type(archive.entities[0].name[:3])
+    expect(page.locator(".select2-results__option").first).to_be_visible()
+    page.problems += page.evaluate("window.__violations")
+
+    assert problems_of(page) == []

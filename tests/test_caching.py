@@ -349,3 +349,30 @@ def test_a_staff_preview_is_never_kept_or_served_to_anyone_else(client, read, ed
     assert read(preview)[1] == ""
     client.logout()
     assert read(preview)[0] == 404
+
+
+UNREACHABLE_CACHE = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+}
+
+
+def test_readers_get_rendered_pages_while_the_shared_cache_is_down(client, settings):
+    make_article(headline="Still readable")
+    settings.CACHES = UNREACHABLE_CACHE
+    response = client.get("/")
+    assert response.status_code == 200 and "Still readable" in response.content.decode()
+    assert "X-Page-Cache" not in response
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_is_refused_with_a_503_and_nothing_written_while_the_shared_cache_is_down(editor_client, settings):
+    draft = make_draft(headline="Waiting for the cache")
+    settings.CACHES = UNREACHABLE_CACHE
+    response = editor_client.post(
+        "/admin/archive/article/", {"action": "publish", "_selected_action": [draft.pk]}, follow=False
+    )
+    assert response.status_code == 503 and response["Retry-After"] == "60"
+    assert "saved nothing" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.DRAFT
+    assert draft.revisions.count() == 0

@@ -16,9 +16,15 @@ PRINT_SETTINGS = (
 )
 
 
-def load_settings(**environ):
+def environment(**environ):
+    """This process's environment without any of the archive's settings, plus `environ`."""
     env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_URL"))}
-    env.update(environ, DJANGO_SETTINGS_MODULE="config.settings")
+    env.update(environ)
+    return env
+
+
+def load_settings(**environ):
+    env = environment(**environ, DJANGO_SETTINGS_MODULE="config.settings")
     return subprocess.run([sys.executable, "-c", PRINT_SETTINGS], cwd=ROOT, env=env, capture_output=True, text=True)
 
 
@@ -55,6 +61,139 @@ def test_allowed_hosts_come_from_the_environment():
 def test_every_setting_read_from_the_environment_is_documented():
     documented = (ROOT / ".env.example").read_text()
     source = (ROOT / "config" / "settings.py").read_text()
-    for name in set(re.findall(r'env(?:_bool|_list)?\("([A-Z_]+)"|environ\.get\("([A-Z_]+)"', source)):
+    for name in set(re.findall(r'env(?:_bool|_list|_int)?\("([A-Z_]+)"|environ\.get\("([A-Z_]+)"', source)):
         variable = next(filter(None, name))
         assert f"{variable}=" in documented, variable
+
+
+PRODUCTION = {"DJANGO_SECRET_KEY": "k3y-" + "x7Qp9" * 10, "DJANGO_ALLOWED_HOSTS": "archive.example"}
+SECURITY_SETTINGS = [
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "SECURE_HSTS_PRELOAD",
+    "SECURE_PROXY_SSL_HEADER",
+    "SECURE_CONTENT_TYPE_NOSNIFF",
+    "SECURE_REFERRER_POLICY",
+    "SESSION_COOKIE_SECURE",
+    "SESSION_COOKIE_HTTPONLY",
+    "CSRF_COOKIE_SECURE",
+    "CSRF_TRUSTED_ORIGINS",
+    "X_FRAME_OPTIONS",
+    "TRUSTED_PROXY_COUNT",
+]
+
+
+def security_settings(**environ):
+    """The security settings config.settings gives for this environment, read in a fresh process."""
+    return read_settings(SECURITY_SETTINGS, **environ)
+
+
+def read_settings(names, **environ):
+    """These settings as config.settings gives them for this environment, read in a fresh process."""
+    script = (
+        "import json, django; from django.conf import settings; django.setup(); "
+        f"print(json.dumps({{name: getattr(settings, name, None) for name in {names!r}}}))"
+    )
+    env = environment(**environ, DJANGO_SETTINGS_MODULE="config.settings")
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def manage(*args, **environ):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=environment(**environ), capture_output=True, text=True
+    )
+
+
+def manage_on(database_url, *args):
+    """A management command in a fresh process, with the test settings, on the database at `database_url`."""
+    return manage(*args, DJANGO_SETTINGS_MODULE="tests.settings", DATABASE_URL=database_url)
+
+
+def test_production_settings_pass_the_deployment_checks_with_warnings_as_failures():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", DJANGO_DEBUG="0", **PRODUCTION)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_the_deployment_checks_fail_when_https_protections_are_switched_off():
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_SECURE_SSL_REDIRECT="0",
+        DJANGO_HSTS_SECONDS="0",
+        **PRODUCTION,
+    )
+
+    assert result.returncode != 0
+    assert "security.W004" in result.stderr + result.stdout
+    assert "security.W008" in result.stderr + result.stdout
+
+
+def test_production_turns_on_https_and_browser_protections():
+    settings = security_settings(**PRODUCTION)
+
+    assert settings["SECURE_SSL_REDIRECT"] is True
+    assert settings["SECURE_HSTS_SECONDS"] == 31_536_000
+    assert settings["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is True
+    assert settings["SECURE_HSTS_PRELOAD"] is False
+    assert settings["SESSION_COOKIE_SECURE"] is True
+    assert settings["SESSION_COOKIE_HTTPONLY"] is True
+    assert settings["CSRF_COOKIE_SECURE"] is True
+    assert settings["SECURE_CONTENT_TYPE_NOSNIFF"] is True
+    assert settings["SECURE_REFERRER_POLICY"] == "strict-origin-when-cross-origin"
+    assert settings["X_FRAME_OPTIONS"] == "DENY"
+    # Without a proxy, a client's own X-Forwarded-Proto must not make plain http pass for https.
+    assert settings["SECURE_PROXY_SSL_HEADER"] is None
+    assert settings["TRUSTED_PROXY_COUNT"] == 0
+
+
+def test_development_keeps_working_over_plain_http():
+    settings = security_settings(DJANGO_DEBUG="1")
+
+    assert settings["SECURE_SSL_REDIRECT"] is False
+    assert settings["SECURE_HSTS_SECONDS"] == 0
+    assert settings["SESSION_COOKIE_SECURE"] is False
+    assert settings["CSRF_COOKIE_SECURE"] is False
+
+
+def test_hsts_proxy_and_trusted_origins_come_from_the_environment():
+    settings = security_settings(
+        DJANGO_HSTS_SECONDS="300",
+        DJANGO_HSTS_INCLUDE_SUBDOMAINS="0",
+        DJANGO_HSTS_PRELOAD="1",
+        DJANGO_BEHIND_PROXY="1",
+        DJANGO_CSRF_TRUSTED_ORIGINS="https://archive.example, https://www.archive.example",
+        **PRODUCTION,
+    )
+
+    assert settings["SECURE_HSTS_SECONDS"] == 300
+    assert settings["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is False
+    assert settings["SECURE_HSTS_PRELOAD"] is True
+    assert settings["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+    assert settings["TRUSTED_PROXY_COUNT"] == 1
+    assert settings["CSRF_TRUSTED_ORIGINS"] == ["https://archive.example", "https://www.archive.example"]
+
+
+@pytest.mark.parametrize(
+    "name, value",
+    [
+        ("DJANGO_BEHIND_PROXY", "yes"),
+        ("DJANGO_BEHIND_PROXY", "-1"),
+        ("DJANGO_HSTS_SECONDS", "1.5"),
+        ("DJANGO_LOGIN_LOCKOUT_MINUTES", "0"),
+        ("DJANGO_LOGIN_FAILURE_LIMIT", "0"),
+        ("DJANGO_SEARCH_RATE_LIMIT", "lots"),
+    ],
+)
+def test_a_number_setting_out_of_range_is_refused_by_name(name, value):
+    result = load_settings(**{**PRODUCTION, name: value})
+
+    assert result.returncode != 0
+    assert f"{name} must be a whole number of at least" in result.stderr
+    assert repr(value) in result.stderr

@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AlterModelOptions(
             name='article',
-            options={'get_latest_by': 'published_at', 'ordering': [models.OrderBy(models.F('published_at'), descending=True, nulls_last=True), '-id'], 'permissions': [('publish_article', 'Can publish, schedule, withdraw and unpublish articles'), ('correct_article', 'Can attach public corrections to articles')]},
+            options={'get_latest_by': 'published_at', 'ordering': [models.OrderBy(models.F('published_at'), descending=True, nulls_last=True), '-id'], 'permissions': [('publish_article', 'Can publish, schedule and withdraw articles'), ('correct_article', 'Can attach public corrections to articles')]},
         ),
         migrations.AlterModelOptions(
             name='incident',

@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -86,7 +86,7 @@ class Article(KeepsOldSlugs):
         ordering = [models.F("published_at").desc(nulls_last=True), "-id"]
         get_latest_by = "published_at"
         permissions = [
-            ("publish_article", "Can publish, schedule, withdraw and unpublish articles"),
+            ("publish_article", "Can publish, schedule and withdraw articles"),
             ("correct_article", "Can attach public corrections to articles"),
         ]
         indexes = [models.Index(fields=["status", "-published_at"], name="article_status_published")]
@@ -100,6 +100,7 @@ class Article(KeepsOldSlugs):
     def __str__(self):
         return self.headline
 
+    @transaction.atomic(savepoint=False)
     def save(self, *args, **kwargs):
         self.fill_in()
         if not self.slug:

@@ -12,7 +12,7 @@ from functools import lru_cache
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -46,12 +46,14 @@ class Alias(models.Model):
     def __str__(self):
         return self.name
 
+    @transaction.atomic(savepoint=False)
     def save(self, *args, **kwargs):
         self.name = squash_spaces(self.name)
         self.key = name_key(self.name)
         super().save(*args, **kwargs)
         ArchiveState.touch(entities=True, pages=self.shown_on())
 
+    @transaction.atomic(savepoint=False)
     def delete(self, *args, **kwargs):
         pages = self.shown_on()
         result = super().delete(*args, **kwargs)
@@ -130,6 +132,7 @@ class Entity(KeepsOldSlugs, TagBase):
             models.UniqueConstraint(fields=["name_key"], name="%(app_label)s_%(class)s_unique_name_key"),
         ]
 
+    @transaction.atomic(savepoint=False)
     def save(self, *args, **kwargs):
         self.name = squash_spaces(self.name)
         self.name_key = name_key(self.name)
@@ -245,16 +248,19 @@ class EntityLink(ItemBase):
 class EntityLinks(_TaggableManager):
     """An article's entities of one kind; any change marks the archive, and the pages it affects, as changed."""
 
+    @transaction.atomic(savepoint=False)
     def add(self, *tags, **kwargs):
         before = self.linked_ids()
         super().add(*tags, **kwargs)
         self.changed(self.linked_ids() - before)
 
+    @transaction.atomic(savepoint=False)
     def remove(self, *tags):
         before = self.linked_ids()
         super().remove(*tags)
         self.changed(before - self.linked_ids())
 
+    @transaction.atomic(savepoint=False)
     def clear(self):
         before = self.linked_ids()
         super().clear()

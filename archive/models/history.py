@@ -2,7 +2,7 @@
 
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
 
@@ -41,6 +41,7 @@ class KeepsOldSlugs(models.Model):
     class Meta:
         abstract = True
 
+    @transaction.atomic(savepoint=False)
     def delete(self, *args, **kwargs):
         pages = self.shown_on()
         result = super().delete(*args, **kwargs)

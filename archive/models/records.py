@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
 from ..text import without_control_characters
@@ -89,11 +89,13 @@ class Correction(models.Model):
     def __str__(self):
         return f"Correction of {self.published_at:%d %B %Y} to “{self.article}”"
 
+    @transaction.atomic(savepoint=False)
     def save(self, *args, **kwargs):
         self.text = without_control_characters(self.text)
         super().save(*args, **kwargs)
         ArchiveState.touch(pages=self.shown_on())
 
+    @transaction.atomic(savepoint=False)
     def delete(self, *args, **kwargs):
         pages = self.shown_on()
         result = super().delete(*args, **kwargs)

@@ -24,6 +24,7 @@ re-tokenised article per link.
 from contextlib import contextmanager
 
 from django.db import connections
+from django.utils import timezone
 
 from ..models import ENTITY_KINDS, Alias, Article, Incident
 
@@ -490,14 +491,45 @@ def is_empty(connection):
         return cursor.fetchone() is None
 
 
+# When the triggers were taken down for a migrate, by database alias.
+_triggers_dropped_at = {}
+
+
+def drop_triggers_before_migrate(sender, using="default", plan=None, **kwargs):
+    """On SQLite, before the archive's own migrations run, take the index's triggers down.
+
+    SQLite alters a table by copying it, dropping the old one and renaming the copy,
+    and refuses the rename while a trigger on another table names the table just
+    dropped: any migration, forwards or back, that rebuilds articles would fail.
+    install_after_migrate puts the triggers back and indexes what changed meanwhile.
+    """
+    connection = connections[using]
+    ours = [migration for migration, _backwards in plan or [] if migration.app_label == sender.label]
+    if connection.vendor != "sqlite" or not ours or installed_version(connection) is None:
+        return
+    _triggers_dropped_at[using] = timezone.now()
+    with connection.cursor() as cursor:
+        for name in SQLiteSchema().trigger_names():
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+
 def install_after_migrate(sender, using="default", **kwargs):
     """After every migrate: (re)create the index's triggers for the entity kinds there are now,
     and fill the index if it was just created on an archive that has articles."""
     connection = connections[using]
     article = tables()[0]
+    dropped_at = _triggers_dropped_at.pop(using, None)
     if article not in connection.introspection.table_names():
         uninstall(connection)  # migrated back to zero
         return
     install(connection)
     if is_empty(connection):
         rebuild(connection)
+    elif dropped_at is not None:
+        # Written by the running site while the triggers were down.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id FROM {article} WHERE updated_at >= %s",
+                [connection.ops.adapt_datetimefield_value(dropped_at)],
+            )
+            reindex(connection, [pk for (pk,) in cursor.fetchall()])
