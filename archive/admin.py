@@ -7,8 +7,6 @@ from django.contrib.contenttypes.admin import GenericTabularInline
 from django.contrib.contenttypes.forms import BaseGenericInlineFormSet
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, IntegerField, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils import timezone
 from taggit.managers import TaggableManager
@@ -245,19 +243,7 @@ class EntityAdmin(admin.ModelAdmin):
     show_full_result_count = False
 
     def get_queryset(self, request):
-        link_model = self.model.entity_kind.link_model
-        links = (
-            link_model.objects.filter(tag=OuterRef("pk"))
-            .order_by()
-            .values("tag")
-            .annotate(total=Count("pk"))
-            .values("total")
-        )
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(article_count=Coalesce(Subquery(links, output_field=IntegerField()), 0))
-        )
+        return super().get_queryset(request).with_article_counts()
 
     def delete_queryset(self, request, queryset):
         # A bulk delete skips each entity's delete(): mark the names as changed here.
