@@ -13,6 +13,7 @@ from taggit.managers import TaggableManager
 from taggit.models import Tag
 
 from . import tagging
+from .admin_revisions import ArticleRecordsAdmin
 from .models import (
     ENTITY_KINDS,
     Alias,
@@ -90,8 +91,10 @@ class VisibilityFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["headline", "status_label", "publication", "published_at", "updated_at"]
+class ArticleAdmin(ArticleRecordsAdmin):
+    list_display = ["headline", "status_label", "publication", "published_at", "updated_at", "opened_version"]
+    # Publication is the field corrected most across many articles at once (an outlet's name spelt two ways).
+    list_editable = ["publication"]
     list_filter = [VisibilityFilter, "publication", "published_at"]
     date_hierarchy = "published_at"
     search_fields = ["headline", "slug", "standfirst"]
@@ -175,20 +178,16 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.action(description="Publish selected articles now (scheduled ones keep their time)")
     def publish(self, request, queryset):
-        count = 0
-        for article in queryset.exclude(status=Article.Status.PUBLISHED):
-            article.status = Article.Status.PUBLISHED
-            article.save()
-            count += 1
+        count = self.update_articles(
+            request, queryset.exclude(status=Article.Status.PUBLISHED), status=Article.Status.PUBLISHED
+        )
         self.message_user(request, f"Published {count} article(s).", messages.SUCCESS)
 
     @admin.action(description="Unpublish selected articles (back to draft)")
     def unpublish(self, request, queryset):
-        count = 0
-        for article in queryset.filter(status=Article.Status.PUBLISHED):
-            article.status = Article.Status.DRAFT
-            article.save()
-            count += 1
+        count = self.update_articles(
+            request, queryset.filter(status=Article.Status.PUBLISHED), status=Article.Status.DRAFT
+        )
         self.message_user(request, f"Moved {count} article(s) back to draft.", messages.SUCCESS)
 
 

@@ -12,3 +12,12 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 # Static files come from the finders in tests; there is no collected folder.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not SQLite's shared in-memory database: there, a second thread's connection fails at once
+    # ("table is locked") instead of waiting for the write lock as it does in production, and the
+    # tests of concurrent saves need it to wait. In memory all the same where the system offers it.
+    import tempfile
+
+    _folder = "/dev/shm" if os.path.isdir("/dev/shm") else tempfile.gettempdir()
+    DATABASES["default"]["TEST"] = {"NAME": os.path.join(_folder, f"newsroom-tests-{os.getpid()}.sqlite3")}

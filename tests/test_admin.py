@@ -439,6 +439,7 @@ def test_removing_one_person_in_change_form_removes_only_that_link(editor_client
         people=ids([yermak]),
         **{field: ids(entities) for field, entities in one_of_each.items() if field != "people"},
         existing_sources=[source],
+        opened_version=str(article.version),
     )
 
     response = editor_client.post(reverse("admin:archive_article_change", args=[article.pk]), data)
