@@ -1,9 +1,11 @@
 """Revisions: one on every write path, the history and difference pages, restores and deleted articles."""
 
 import datetime
+import io
 import re
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -539,6 +541,21 @@ def test_a_deleted_article_whose_slug_was_taken_comes_back_at_a_new_address(edit
     revived = Article.objects.get(pk=pk)
     assert revived.slug != slug and revived.slug.startswith("drone-strike-hits-kyiv")
     assert not SlugRedirect.objects.filter(slug=slug).exists()
+
+
+@pytest.mark.django_db
+def test_an_imported_article_deleted_and_restored_is_updated_by_its_next_import(editor_client, tmp_path):
+    wire = tmp_path / "story.txt"
+    wire.write_text("Ukraine captures two soldiers\n\nFirst paragraph.\n")
+    call_command("import_articles", str(wire), stdout=io.StringIO())
+    article = Article.objects.get()
+    delete_in_admin(editor_client, article)
+
+    restore(editor_client, article.pk, 2)
+    wire.write_text("Ukraine captures two soldiers\n\nA later version.\n")
+    call_command("import_articles", str(wire), stdout=io.StringIO())
+
+    assert list(Article.objects.values_list("pk", "body")) == [(article.pk, "A later version.")]
 
 
 @pytest.mark.django_db
