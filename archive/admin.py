@@ -13,6 +13,7 @@ from taggit.managers import TaggableManager
 from taggit.models import Tag
 
 from . import tagging
+from .admin_duplicates import EntityRecordsAdmin
 from .admin_revisions import ArticleRecordsAdmin
 from .models import (
     ENTITY_KINDS,
@@ -231,7 +232,7 @@ class AliasInline(GenericTabularInline):
     verbose_name_plural = "aliases (other spellings, transliterations, abbreviations)"
 
 
-class EntityAdmin(admin.ModelAdmin):
+class EntityAdmin(EntityRecordsAdmin):
     """What every entity kind shares; a new kind works with this alone."""
 
     inlines = [AliasInline]

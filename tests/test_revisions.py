@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from archive import admin_revisions
+from archive.merging import merge_entities
 from archive.models import ENTITY_KINDS, Article, Revision, SlugRedirect, SourceLink
 from archive.revisions import record_revision, snapshot
 from tests.helpers import (
@@ -399,6 +400,25 @@ def test_restore_brings_back_fields_status_entities_of_every_kind_and_sources_in
     assert restored.summary.startswith("Restored revision 1: ")
     assert restored.data == wanted.data
     assert Article.objects.published().filter(pk=article.pk).exists()
+
+
+@pytest.mark.django_db
+def test_restore_links_an_entity_merged_since_to_the_one_it_was_merged_into(editor_client, recorded_article):
+    article = recorded_article
+    kyiv = article.places.get()
+    kiev = make_place("Kyiv city", aliases=["Kiev city"])
+    article.places.set([kiev])
+    record_revision(article)  # revision 2: linked to "Kyiv city"
+    article.places.set([])
+    record_revision(article)
+    merge_entities(kyiv, [kiev])
+
+    confirmation = editor_client.get(restore_url(article.pk, 2))
+    response = restore(editor_client, article.pk, 2)
+
+    assert "Place “Kyiv city” is now “Kyiv”." in text_of(confirmation)
+    assert response.status_code == 302
+    assert list(article.places.all()) == [kyiv]
 
 
 @pytest.mark.django_db
