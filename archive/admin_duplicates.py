@@ -1,19 +1,54 @@
-"""Duplicate entities in the admin: merging once two exist, and each entity's history,
-with the merges into it and its old addresses."""
+"""Duplicate entities in the admin: a warning before one is made, merging once two exist,
+and each entity's history, with the merges into it and its old addresses."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
+from django.utils.safestring import mark_safe
 
 from .merging import MergeRefused, merge_entities
 from .models import EntityMerge, SlugRedirect
+from .search.suggestions import near_duplicates
+
+
+class EntityForm(forms.ModelForm):
+    """An entity form that, on adding, shows the existing entities the new name is close to
+    and saves only once the editor says this is a different one."""
+
+    not_a_duplicate = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        name = cleaned.get("name")
+        if self.instance.pk is None and name and not cleaned.get("not_a_duplicate"):
+            candidates = near_duplicates(self._meta.model, name)
+            if candidates:
+                label = self._meta.model._meta.verbose_name
+                self.fields["not_a_duplicate"].widget = forms.CheckboxInput()
+                self.fields["not_a_duplicate"].label = f"This is a different {label}"
+                notice = render_to_string(
+                    "admin/archive/_near_duplicates.html",
+                    {"name": name, "candidates": candidates, "label": label, "opts": self._meta.model._meta},
+                )
+                raise ValidationError(mark_safe(notice), code="near_duplicate")
+        return cleaned
 
 
 class EntityRecordsAdmin(admin.ModelAdmin):
+    form = EntityForm
     actions = ["merge_selected"]
     object_history_template = "admin/archive/entity_history.html"
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if obj is None and "not_a_duplicate" not in fields:
+            fields.insert(1, "not_a_duplicate")  # next to the name it is about
+        return fields
 
     def has_merge_permission(self, request):
         return request.user.has_perm(f"{self.opts.app_label}.merge_{self.opts.model_name}")
