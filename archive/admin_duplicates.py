@@ -22,6 +22,10 @@ class EntityForm(forms.ModelForm):
 
     not_a_duplicate = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["not_a_duplicate"].label = f"This is a different {self._meta.model._meta.verbose_name}"
+
     def clean(self):
         cleaned = super().clean()
         name = cleaned.get("name")
@@ -29,8 +33,8 @@ class EntityForm(forms.ModelForm):
             candidates = near_duplicates(self._meta.model, name)
             if candidates:
                 label = self._meta.model._meta.verbose_name
+                # Shown only now, under the name: a tick nobody is asked for would only confuse.
                 self.fields["not_a_duplicate"].widget = forms.CheckboxInput()
-                self.fields["not_a_duplicate"].label = f"This is a different {label}"
                 notice = render_to_string(
                     "admin/archive/_near_duplicates.html",
                     {"name": name, "candidates": candidates, "label": label, "opts": self._meta.model._meta},
@@ -43,6 +47,9 @@ class EntityRecordsAdmin(admin.ModelAdmin):
     form = EntityForm
     actions = ["merge_selected"]
     object_history_template = "admin/archive/entity_history.html"
+
+    class Media:
+        css = {"all": ["archive/admin.css"]}
 
     def get_fields(self, request, obj=None):
         fields = list(super().get_fields(request, obj))

@@ -18,8 +18,8 @@ from .models import ENTITY_KINDS, Article
 TEXT_FIELDS = ["headline", "standfirst", "body", "editor_note", "withdrawal_note"]
 # Unchanged stretches longer than this many words are shortened to their ends.
 UNCHANGED_WORDS_SHOWN = 24
-# Words with the spaces before them: an inserted word brings its space, and a paragraph break stays with its paragraph.
-_TOKENS = re.compile(r"\s*\S+|\s+")
+# Words, punctuation marks and runs of spaces: "block" → "block," changes only the comma.
+_TOKENS = re.compile(r"[\w'’-]+|[^\w\s]|\s+")
 
 
 def field_label(name):
@@ -191,26 +191,44 @@ def compare_sources(old, new):
 
 
 def word_diff(old, new):
-    """Segments of `new` against `old`, word by word, with long unchanged stretches shortened."""
+    """Segments of `new` against `old`, word by word, with long unchanged stretches shortened.
+
+    Spaces left unchanged between two changes join them, so a rewritten phrase reads as one
+    deletion and one insertion rather than word against word.
+    """
     a, b = _TOKENS.findall(old), _TOKENS.findall(new)
-    segments = []
-    for op, a_start, a_end, b_start, b_end in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if op == "equal":
-            segments.extend(shortened("".join(a[a_start:a_end])))
-        if op in ("delete", "replace"):
-            segments.append(Segment("delete", "".join(a[a_start:a_end])))
-        if op in ("insert", "replace"):
-            segments.append(Segment("insert", "".join(b[b_start:b_end])))
+    opcodes = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    segments, deleted, inserted = [], [], []
+
+    def end_of_change():
+        if deleted:
+            segments.append(Segment("delete", "".join(deleted)))
+        if inserted:
+            segments.append(Segment("insert", "".join(inserted)))
+        deleted.clear()
+        inserted.clear()
+
+    for index, (op, a_start, a_end, b_start, b_end) in enumerate(opcodes):
+        unchanged = "".join(a[a_start:a_end]) if op == "equal" else None
+        between_changes = 0 < index < len(opcodes) - 1 and unchanged is not None and not unchanged.strip()
+        if unchanged is not None and not between_changes:
+            end_of_change()
+            segments.extend(shortened(unchanged))
+        else:
+            deleted.extend(a[a_start:a_end])
+            inserted.extend(b[b_start:b_end])
+    end_of_change()
     return segments
 
 
 def shortened(text):
-    words = _TOKENS.findall(text)
-    keep = UNCHANGED_WORDS_SHOWN
-    if len(words) <= keep * 2:
+    tokens = _TOKENS.findall(text)
+    words = [index for index, token in enumerate(tokens) if token.strip()]
+    if len(words) <= UNCHANGED_WORDS_SHOWN * 2:
         return [Segment("equal", text)]
+    head, tail = words[UNCHANGED_WORDS_SHOWN], words[-UNCHANGED_WORDS_SHOWN]
     return [
-        Segment("equal", "".join(words[:keep])),
+        Segment("equal", "".join(tokens[:head])),
         Segment("skipped", "…"),
-        Segment("equal", "".join(words[-keep:])),
+        Segment("equal", "".join(tokens[tail:])),
     ]

@@ -66,7 +66,7 @@ def test_a_stale_save_is_refused_saying_who_changed_what_and_keeping_the_editors
     assert refused.status_code == 200
     text = text_of(refused)
     assert "Not saved: someone else changed this article after you opened it." in text
-    assert re.search(r"Bob at \d+ \w+ \d{4} \d\d:\d\d saved version 2; you opened version 1\.", text, re.IGNORECASE)
+    assert re.search(r"Saved by bob at \d+ \w+ \d{4} \d\d:\d\d as version 2; you opened version 1\.", text)
     assert "Drone strike hits Kyiv<ins> suburb</ins>" in refused.content.decode()
     assert "Alice rewrote the whole body." in refused.content.decode()  # still in her form, to copy
     article.refresh_from_db()

@@ -286,7 +286,7 @@ def test_diff_marks_inserted_and_deleted_words_of_text_fields(editor_client, rec
 
     page = response.content.decode()
     assert "Drone strike hits Kyiv<ins> apartment block</ins>" in page
-    assert "<del>Body of article" in page and "<ins>Rescuers searched the rubble.</ins>" in page
+    assert re.search(r"<del>Body of article \d+</del><ins>Rescuers searched the rubble</ins>\.", page)
     assert "Second paragraph." in page  # unchanged text is shown, unmarked
 
 
