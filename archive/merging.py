@@ -54,7 +54,7 @@ def merge_entities(survivor, others, *, user=None):
             model.objects.filter(pk=survivor.pk).update(updated_at=timezone.now())
             affected = sorted({pk for record in audit for pk in record["articles"]})
             for start in range(0, len(affected), REINDEX_CHUNK):
-                search_index.reindex(connection, affected[start : start + REINDEX_CHUNK])
+                search_index.reindex(connection, affected[start : start + REINDEX_CHUNK], tokens_only=True)
         ArchiveState.touch(entities=True)
         return EntityMerge.objects.create(
             content_type=ContentType.objects.get_for_model(model),
