@@ -7,14 +7,14 @@ from django.contrib.contenttypes.admin import GenericTabularInline
 from django.contrib.contenttypes.forms import BaseGenericInlineFormSet
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, IntegerField, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import Tag
 
 from . import tagging
+from .admin_duplicates import EntityRecordsAdmin
+from .admin_revisions import ArticleForm, ArticleRecordsAdmin
 from .models import (
     ENTITY_KINDS,
     Alias,
@@ -29,7 +29,7 @@ from .models import (
 )
 from .search.engine import SearchRequest, search
 from .text import name_key
-from .workflow_admin import CorrectionInline, WorkflowAdmin
+from .workflow_admin import CorrectionInline, WorkflowAdmin, WorkflowForm
 
 # ---------------------------------------------------------------- articles
 
@@ -92,9 +92,18 @@ class VisibilityFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ArticleAdminForm(WorkflowForm, ArticleForm):
+    """Checked against the workflow for its user, and refused when opened at an older version."""
+
+
 @admin.register(Article)
-class ArticleAdmin(WorkflowAdmin, admin.ModelAdmin):
-    list_display = ["headline", "status_label", "publication", "published_at", "updated_at"]
+class ArticleAdmin(WorkflowAdmin, ArticleRecordsAdmin):
+    """The workflow's rules (WorkflowAdmin) over the article's record: versions, revisions, history."""
+
+    form = ArticleAdminForm
+    list_display = ["headline", "status_label", "publication", "published_at", "updated_at", "opened_version"]
+    # Publication is the field corrected most across many articles at once (an outlet's name spelt two ways).
+    list_editable = ["publication"]
     list_filter = [VisibilityFilter, "publication", "published_at"]
     date_hierarchy = "published_at"
     search_fields = ["headline", "slug", "standfirst"]
@@ -227,7 +236,7 @@ class AliasInline(GenericTabularInline):
     verbose_name_plural = "aliases (other spellings, transliterations, abbreviations)"
 
 
-class EntityAdmin(admin.ModelAdmin):
+class EntityAdmin(EntityRecordsAdmin):
     """What every entity kind shares; a new kind works with this alone."""
 
     inlines = [AliasInline]
@@ -238,19 +247,7 @@ class EntityAdmin(admin.ModelAdmin):
     show_full_result_count = False
 
     def get_queryset(self, request):
-        link_model = self.model.entity_kind.link_model
-        links = (
-            link_model.objects.filter(tag=OuterRef("pk"))
-            .order_by()
-            .values("tag")
-            .annotate(total=Count("pk"))
-            .values("total")
-        )
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(article_count=Coalesce(Subquery(links, output_field=IntegerField()), 0))
-        )
+        return super().get_queryset(request).with_article_counts()
 
     def delete_queryset(self, request, queryset):
         # A bulk delete skips each entity's delete(): mark the names as changed here.

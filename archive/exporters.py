@@ -2,9 +2,11 @@
 
 The format is also what `import_articles` reads, so an export is a complete,
 portable copy: importing it into an empty database gives back the same archive.
+Each article carries its `version`: importing the line again is refused if the
+article has changed in the archive since.
 
 Lines look like:
-    {"type": "article", "headline": ..., "sources": [...], "entities": {"people": [...], ...}}
+    {"type": "article", "version": 3, "headline": ..., "sources": [...], "entities": {"people": [...], ...}}
     {"type": "entity", "entity_kind": "place", "entity": {"name": ..., ...}}   (linked to no article)
 """
 
@@ -141,7 +143,7 @@ def export_lines(queryset=None):
             catalogue.load(kind.model, {pk for pks in per_article.values() for pk in pks})
             links[kind] = per_article
         for article in chunk:
-            record = {"type": "article"}
+            record = {"type": "article", "version": article.version}
             for name in ARTICLE_FIELDS:
                 record[name] = to_json_value(getattr(article, name))
             record["sources"] = [

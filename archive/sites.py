@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.urls import reverse
 
 
 class EntityAutocompleteView(AutocompleteJsonView):
@@ -21,3 +22,21 @@ class ArchiveAdminSite(admin.AdminSite):
 
     def autocomplete_view(self, request):
         return EntityAutocompleteView.as_view(admin_site=self)(request)
+
+    def get_app_list(self, request, app_label=None):
+        apps = super().get_app_list(request, app_label)
+        # Deleted articles have no model of their own: list their page next to articles.
+        if request.user.has_perm("archive.delete_article"):
+            for app in apps:
+                if app["app_label"] == "archive":
+                    app["models"].append(
+                        {
+                            "name": "Deleted articles",
+                            "object_name": "DeletedArticle",
+                            "admin_url": reverse("admin:archive_article_deleted", current_app=self.name),
+                            "add_url": None,
+                            "view_only": True,
+                            "perms": {"view": True},
+                        }
+                    )
+        return apps

@@ -18,6 +18,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 
 from . import workflow
+from .locking import locked_articles
 from .models import Article, Correction, Revision
 from .revisions import record_revision, status_action
 
@@ -190,25 +191,12 @@ class WorkflowAdmin:
                 correction_form.instance.created_by = request.user
         super().save_formset(request, form, formset, change)
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
+    def revision_action(self, formsets):
+        """A save that adds, changes or removes a correction is recorded as a correction."""
         corrections = [formset for formset in formsets if formset.model is Correction]
         if any(formset.new_objects or formset.changed_objects or formset.deleted_objects for formset in corrections):
-            record_revision(form.instance, user=request.user, action=Revision.Action.CORRECTED)
-
-    # ---------------------------------------------------------------- deleting
-
-    def delete_model(self, request, obj):
-        # The last revision keeps the article, so that it can be brought back.
-        with transaction.atomic():
-            record_revision(obj, user=request.user, action=Revision.Action.DELETED)
-            super().delete_model(request, obj)
-
-    def delete_queryset(self, request, queryset):
-        with transaction.atomic():
-            for article in queryset:
-                record_revision(article, user=request.user, action=Revision.Action.DELETED)
-            super().delete_queryset(request, queryset)
+            return Revision.Action.CORRECTED
+        return super().revision_action(formsets)
 
     # ---------------------------------------------------------------- changelist actions
 
@@ -243,7 +231,8 @@ class WorkflowAdmin:
         """Move each article the workflow lets this user move, keeping a revision of each."""
         moved, refusals = 0, {}
         with transaction.atomic():
-            for article in articles.order_by("pk"):
+            # Each as it is now, locked: never a copy an editor may be saving over at this moment.
+            for article in locked_articles(articles.order_by("pk")):
                 refusal = workflow.refusal(request.user, article, status=target)
                 if refusal:
                     refusals.setdefault(refusal, []).append(article)

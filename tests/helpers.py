@@ -99,3 +99,41 @@ ROLES_MIGRATION = importlib.import_module("archive.migrations.0007_editorial_rol
 def restore_roles():
     """Make the roles again, as the migration does: a transactional test's flush empties the groups."""
     ROLES_MIGRATION.create_roles(apps, SimpleNamespace(connection=connection))
+
+
+def make_user(username, *permissions):
+    """A staff user holding exactly these permissions ("archive.change_article", ...)."""
+    from django.contrib.auth.models import Permission, User
+
+    user = User.objects.create_user(username, f"{username}@example.com", "a-long-test-password", is_staff=True)
+    for permission in permissions:
+        app_label, codename = permission.split(".")
+        user.user_permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    return User.objects.get(pk=user.pk)  # without the permission cache of the instance that was changed
+
+
+def form_data(response, **changes):
+    """What a browser posts back from an admin form page (its form and inlines as shown), with `changes`."""
+    from django import forms
+
+    context = response.context
+    all_forms = [context["adminform"].form]
+    for inline in context["inline_admin_formsets"]:
+        all_forms += [inline.formset.management_form, *inline.formset.forms]
+    data = {}
+    for form in all_forms:
+        for bound in form:
+            widget, value = bound.field.widget, bound.value()
+            if isinstance(widget, forms.MultiWidget):
+                parts = widget.decompress(value) if not isinstance(value, list) else value
+                for suffix, part, sub in zip(widget.widgets_names, parts, widget.widgets, strict=True):
+                    data[bound.html_name + suffix] = sub.format_value(part) or ""
+            elif isinstance(widget, forms.CheckboxInput):
+                if value:
+                    data[bound.html_name] = "on"
+            elif isinstance(bound.field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField):
+                data[bound.html_name] = [str(item) for item in value or []]
+            else:
+                data[bound.html_name] = "" if value is None else str(value)
+    data.update(changes)
+    return data

@@ -23,3 +23,13 @@ SECURE_HSTS_SECONDS = 0
 RATE_LIMITS = [{**rule, "requests": 0} for rule in RATE_LIMITS]
 # Every test clears the cache: never let that reach a Redis named by REDIS_URL in the shell.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not SQLite's shared in-memory database: there, a second thread's connection fails at once
+    # ("table is locked") instead of waiting for the write lock as it does in production, and the
+    # tests of concurrent saves need it to wait. In memory all the same where the system offers it.
+    import tempfile
+
+    _folder = "/dev/shm" if os.path.isdir("/dev/shm") else tempfile.gettempdir()
+    DATABASES["default"]["TEST"] = {"NAME": os.path.join(_folder, f"newsroom-tests-{os.getpid()}.sqlite3")}

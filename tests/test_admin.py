@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from archive.models import ENTITY_KINDS, Alias, Article, Incident, Person, Place, SourceLink
+from archive.models import ENTITY_KINDS, Alias, Article, Incident, Organisation, Person, Place, SourceLink
 from tests.helpers import (
     make_article,
     make_draft,
@@ -441,6 +441,7 @@ def test_removing_one_person_in_change_form_removes_only_that_link(editor_client
         people=ids([yermak]),
         **{field: ids(entities) for field, entities in one_of_each.items() if field != "people"},
         existing_sources=[source],
+        opened_version=str(article.version),
     )
 
     response = editor_client.post(reverse("admin:archive_article_change", args=[article.pk]), data)
@@ -979,3 +980,134 @@ def test_person_popup_add_with_a_taken_name_shows_the_form_again(editor_client, 
     assert "popup_response" not in response.content.decode()
     assert "“Volodymyr Zelenskiy”" in all_errors(response)
     assert Person.objects.count() == 1
+
+
+# ---------------------------------------------------------------- 9. names close to an existing entity
+
+
+def add_entity(client, model, name, *, popup=False, **fields):
+    data = entity_form_data(name, **fields)
+    url = reverse(f"admin:archive_{model._meta.model_name}_add")
+    if popup:
+        data.update({"_popup": "1", "_to_field": "id"})
+        url += "?_popup=1&_to_field=id"
+    return client.post(url, data)
+
+
+def warning_of(response):
+    """The near-duplicate warning's text, or "" if the page has none."""
+    match = re.search(r'<div class="near-duplicates">(.*?)</div>', response.content.decode(), re.S)
+    return " ".join(re.sub(r"<[^>]+>", " ", html.unescape(match.group(1))).split()) if match else ""
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("Volodymyr Zelensky", "similar spelling"),
+        ("Volodymyr Zelenskyy", "similar spelling"),
+        ("Volodimir Zelenksiy", "similar spelling"),
+        ("Zelenskiy", "a word more"),
+        ("Volodymyr Oleksandrovych Zelenskiy", "a word fewer"),
+    ],
+)
+def test_adding_a_person_close_to_an_existing_one_shows_it_and_saves_nothing(editor_client, name, reason):
+    existing = make_person("Volodymyr Zelenskiy", role="President of Ukraine")
+    make_article(people=[existing])
+    make_article(people=[existing])
+    make_person("Petro Poroshenko")
+
+    response = add_entity(editor_client, Person, name)
+
+    assert response.status_code == 200
+    assert warning_of(response) == (
+        f"This person may already be in the archive. “{name}” is close to: Volodymyr Zelenskiy ({reason}; 2 articles) "
+        "If one of them is the person you mean, use it instead. "
+        "If not, tick “This is a different person” and save again."
+    )
+    assert f'href="{reverse("admin:archive_person_change", args=[existing.pk])}"' in response.content.decode()
+    assert re.search(r'<input type="checkbox" name="not_a_duplicate"[^>]*>', response.content.decode())
+    assert Person.objects.count() == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "shown"), [("Kiev", "Kyiv"), ("Kyev", "Kyiv"), ("Kiyv", "Kyiv")])
+def test_adding_a_place_one_or_two_letters_from_an_existing_one_shows_it(editor_client, name, shown):
+    make_place("Kyiv", kind=Place.Kind.CITY)
+    make_place("Lviv", kind=Place.Kind.CITY)
+
+    response = add_entity(editor_client, Place, name, kind=Place.Kind.CITY, latitude="", longitude="", parent="")
+
+    assert f"“{name}” is close to: {shown} (similar spelling; 0 articles)" in warning_of(response)
+    assert "Lviv" not in warning_of(response)
+    assert Place.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_name_close_to_an_alias_shows_the_entity_and_the_alias(editor_client):
+    make_organisation("Security Service of Ukraine", aliases=["Sluzhba Bezpeky Ukrainy"])
+
+    response = add_entity(editor_client, Organisation, "Sluzhba Bezpeki Ukrainy", kind="agency")
+
+    warning = warning_of(response)
+    assert "close to: Security Service of Ukraine" in warning
+    assert "also spelt “Sluzhba Bezpeky Ukrainy” (similar spelling; 0 articles)" in warning
+
+
+@pytest.mark.django_db
+def test_confirming_it_is_a_different_person_saves_it(editor_client, zelenskiy):
+    data = {"not_a_duplicate": "on"}
+
+    response = add_entity(editor_client, Person, "Oleksandr Zelenskyi", **data)
+
+    assert response.status_code == 302, all_errors(response)
+    assert Person.objects.filter(name="Oleksandr Zelenskyi").exists()
+
+
+@pytest.mark.django_db
+def test_a_name_close_to_nothing_saves_without_a_warning(editor_client, zelenskiy):
+    response = add_entity(editor_client, Person, "Petro Poroshenko")
+
+    assert response.status_code == 302, all_errors(response)
+    assert Person.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_the_popup_add_from_the_article_form_warns_then_saves_once_confirmed(editor_client, kyiv):
+    warned = add_entity(editor_client, Place, "Kyev", popup=True, kind=Place.Kind.CITY, latitude="", longitude="")
+    confirmed = add_entity(
+        editor_client, Place, "Kyev", popup=True, kind=Place.Kind.CITY, latitude="", longitude="", not_a_duplicate="on"
+    )
+
+    assert "“Kyev” is close to: Kyiv" in warning_of(warned)
+    assert '<input type="hidden" name="_popup" value="1">' in warned.content.decode()
+    assert popup_response_data(confirmed)["obj"] == "Kyev"
+
+
+@pytest.mark.django_db
+def test_editing_an_existing_entity_does_not_warn_about_close_names(editor_client, zelenskiy):
+    other = make_person("Volodymyr Zelensky Jr")
+
+    response = editor_client.post(
+        reverse("admin:archive_person_change", args=[other.pk]),
+        entity_form_data("Volodymyr Zelensky Jr", slug=other.slug, role="Son"),
+    )
+
+    assert response.status_code == 302, all_errors(response)
+
+
+@pytest.mark.django_db
+def test_close_names_follow_renames_new_aliases_and_deletions(editor_client):
+    person = make_person("Andriy Yermak")
+    person.name = "Andrii Yermak"
+    person.save()
+    alias = Alias.objects.create(entity=person, name="Head of the Presidential Office")
+
+    assert "Andrii Yermak" in warning_of(add_entity(editor_client, Person, "Andriy Yermak"))
+    assert "also spelt “Head of the Presidential Office”" in warning_of(
+        add_entity(editor_client, Person, "Head of the Presidential Ofice")
+    )
+    alias.delete()
+    assert warning_of(add_entity(editor_client, Person, "Head of the Presidential Ofice")) == ""
+    person.delete()
+    assert warning_of(add_entity(editor_client, Person, "Andriy Yermak")) == ""

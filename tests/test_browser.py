@@ -601,3 +601,55 @@ def test_the_admin_article_form_works_under_the_content_security_policy(archive,
     page.problems += page.evaluate("window.__violations")
 
     assert problems_of(page) == []
+
+
+# ---------------------------------------------------------------- 7. an editor's stale save
+
+
+def test_a_stale_save_shows_who_changed_what_and_keeps_the_editors_text(transactional_db, browser, live_server):
+    """Alice opens an article, Bob saves a change first; Alice's save is refused with his change shown."""
+    from django.contrib.auth.models import User
+
+    from archive.revisions import record_revision
+
+    article = make_draft(
+        headline="Drone strike hits Kyiv apartment block",
+        standfirst="Rescuers search the rubble after a night attack.",
+        body="At least three people were killed.\n\nRescuers were still searching the rubble in the morning.",
+        people=[make_person()],
+    )
+    record_revision(article)
+    User.objects.create_superuser("alice", "alice@example.com", "a-long-test-password")
+    bob = User.objects.create_superuser("bob", "bob@example.com", "a-long-test-password")
+    context = browser.new_context(base_url=live_server.url, viewport=WIDE)
+    try:
+        page = context.new_page()
+        visit(page, "/admin/login/")
+        page.fill("#id_username", "alice")
+        page.fill("#id_password", "a-long-test-password")
+        page.click("input[type=submit]")
+        visit(page, f"/admin/archive/article/{article.pk}/change/")
+        # Meanwhile Bob saves his correction.
+        article.headline = "Drone strike hits Kyiv apartment block, killing four"
+        article.body = article.body.replace("three", "four")
+        article.save()
+        record_revision(article, user=bob)
+        page.fill("#id_standfirst", "Alice's rewrite: rescuers search the rubble through the day.")
+        page.click("input[name=_save]")
+
+        notice = page.locator(".stale-notice")
+        expect(notice).to_be_visible()
+        expect(notice).to_contain_text("Not saved: someone else changed this article after you opened it.")
+        expect(notice).to_contain_text("Saved by bob at")
+        expect(notice.locator("ins").first).to_have_text(", killing four")
+        expect(page.locator("#id_standfirst")).to_have_value(
+            "Alice's rewrite: rescuers search the rubble through the day."
+        )
+        SCREENSHOTS.mkdir(exist_ok=True)
+        target = SCREENSHOTS / "admin-stale-save-1280.png"
+        page.screenshot(path=target, full_page=False)
+        assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    finally:
+        context.close()
+    article.refresh_from_db()
+    assert article.standfirst == "Rescuers search the rubble after a night attack."

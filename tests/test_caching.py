@@ -11,7 +11,10 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from archive.caching import tag_key
+from archive.merging import merge_entities
 from archive.models import Alias, Article, Correction
+from archive.restoring import restore
+from archive.revisions import record_revision
 from tests.helpers import make_article, make_draft, make_person, make_place
 
 pytestmark = pytest.mark.django_db
@@ -376,3 +379,32 @@ def test_a_change_is_refused_with_a_503_and_nothing_written_while_the_shared_cac
     draft.refresh_from_db()
     assert draft.status == Article.Status.DRAFT
     assert draft.revisions.count() == 0
+
+
+def test_merging_entities_moves_their_coverage_at_once(read):
+    survivor, duplicate = make_person("Volodymyr Zelenskiy"), make_person("Volodimir Zelensky")
+    make_article(headline="Under the first spelling", people=[survivor])
+    make_article(headline="Under the second spelling", people=[duplicate])
+    assert "Under the second spelling" not in read(survivor.get_absolute_url())[2]
+    old_address = duplicate.get_absolute_url()
+    assert read(old_address)[0] == 200
+
+    merge_entities(survivor, [duplicate])
+
+    assert "Under the second spelling" in read(survivor.get_absolute_url())[2]
+    assert read(old_address)[0] == 301
+
+
+def test_restoring_a_revision_shows_the_restored_text_at_once(read, editor):
+    person = make_person()
+    article = make_article(headline="As first written", people=[person])
+    first = record_revision(article, user=editor)
+    article.headline = "As rewritten"
+    article.save()
+    record_revision(article, user=editor)
+    assert "As rewritten" in read(person.get_absolute_url())[2]
+
+    restore(first, user=editor, opened_version=Article.objects.get(pk=article.pk).version)
+
+    assert "As first written" in read(person.get_absolute_url())[2]
+    assert "As first written" in read(article.get_absolute_url())[2]

@@ -5,7 +5,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from archive.models import Alias, Article, Incident, Organisation, Person, Place, SourceLink
+from archive.exporters import export_lines
+from archive.models import Alias, Article, Incident, Organisation, Person, Place, Revision, SourceLink
+from archive.revisions import record_revision
 from tests.helpers import make_person
 
 SAMPLE_HEADLINE = "Ukraine Captures North Korean Soldiers Amid Ongoing Conflict"
@@ -630,6 +632,15 @@ def test_import_runs_a_few_queries_per_batch_not_per_article(tmp_path, django_as
         run_import(path)
 
     assert Article.objects.count() == 400
+    assert Revision.objects.filter(action=Revision.Action.IMPORTED, number=1, user=None).count() == 400
+    # Updating: the articles as they were and as they are, their revision numbers, versions, revisions.
+    # Measured: 64 queries on SQLite (which inserts 400 revisions in four statements), 54 on PostgreSQL.
+    changed = write(tmp_path / "changed.jsonl", jsonl(*numbered_records(400, standfirst="Now with a standfirst.")))
+    with django_assert_max_num_queries(70):
+        run_import(changed)
+
+    assert list(Revision.objects.filter(number=2).values_list("summary", flat=True).distinct()) == ["Standfirst edited"]
+    assert set(Article.objects.values_list("version", flat=True)) == {2}
 
 
 @pytest.mark.django_db
@@ -643,3 +654,167 @@ def test_reimporting_an_export_in_batches_changes_nothing_and_updates_every_arti
     assert "Imported 0 new article(s), updated 700" in output
     assert set(Person.entity_kind.link_model.objects.values_list("content_object_id", "tag_id")) == links
     assert Person.objects.count() == 7 and Alias.objects.count() == 7
+
+
+# ---------------------------------------------------------------- revisions, and edits an import must not undo
+
+
+@pytest.mark.django_db
+def test_each_imported_article_gets_an_imported_revision_saying_what_it_holds(tmp_path):
+    run_import(write(tmp_path / "story.txt", wire(sources=["https://www.reuters.com/a", "https://apnews.com/b"])))
+
+    (revision,) = Revision.objects.all()
+    assert (revision.number, revision.action, revision.user, revision.summary) == (
+        1,
+        Revision.Action.IMPORTED,
+        None,
+        "First version: 2 sources",
+    )
+    assert revision.article_version == only_article().version == 1
+
+
+@pytest.mark.django_db
+def test_reimporting_an_unchanged_file_leaves_version_and_history_alone(tmp_path):
+    path = write(tmp_path / "story.txt", wire())
+    run_import(path)
+
+    output = run_import(path)
+
+    assert "updated 1" in output
+    assert only_article().version == 1
+    assert Revision.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_reimporting_a_changed_wire_file_records_what_changed(tmp_path):
+    path = write(tmp_path / "story.txt", wire())
+    run_import(path)
+
+    run_import(write(path, wire("Ukraine says it captured two soldiers", sources=["https://www.reuters.com/a"])))
+
+    revision = Revision.objects.get(number=2)
+    assert (revision.action, revision.summary) == (Revision.Action.IMPORTED, "Headline edited; 1 source added")
+    assert revision.article_version == only_article().version == 2
+
+
+def edit_in_the_archive(**fields):
+    article = only_article()
+    for name, value in fields.items():
+        setattr(article, name, value)
+    article.save()
+    record_revision(article)
+
+
+@pytest.mark.django_db
+def test_a_wire_file_is_refused_over_an_edit_made_since_its_last_import(tmp_path):
+    path = write(tmp_path / "story.txt", wire())
+    run_import(path)
+    edit_in_the_archive(headline="Ukraine captures two North Korean soldiers in Kursk")
+
+    summary, errors = run_failing_import(write(path, wire(paragraphs=[SECOND_PARAGRAPH])))
+
+    assert errors.startswith(f"Failed: {path}:1: “Ukraine captures two North Korean soldiers in Kursk” was edited")
+    assert "since its last import (headline); import with --overwrite" in errors
+    article = only_article()
+    assert (article.headline, article.body) == ("Ukraine captures two North Korean soldiers in Kursk", FIRST_PARAGRAPH)
+    assert Revision.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_overwrite_lets_a_wire_file_replace_edits_made_since_its_last_import(tmp_path):
+    path = write(tmp_path / "story.txt", wire(sources=["https://www.reuters.com/a"]))
+    run_import(path)
+    SourceLink.objects.update(title="Retitled by an editor")
+    edit_in_the_archive()
+
+    run_import(write(path, wire(paragraphs=[SECOND_PARAGRAPH], sources=["https://www.reuters.com/a"])), overwrite=True)
+
+    article = only_article()
+    assert (article.body, source_rows(article)) == (
+        SECOND_PARAGRAPH,
+        [(1, "", "https://www.reuters.com/a", "reuters.com")],
+    )
+    assert Revision.objects.order_by("-number").first().action == Revision.Action.IMPORTED
+
+
+@pytest.mark.django_db
+def test_a_wire_file_updates_an_article_whose_edits_it_does_not_touch(tmp_path):
+    path = write(tmp_path / "story.txt", wire())
+    run_import(path)
+    edit_in_the_archive(status=Article.Status.PUBLISHED, standfirst="Added by an editor.", publication="Reuters")
+
+    run_import(write(path, wire(paragraphs=[SECOND_PARAGRAPH])))
+
+    article = only_article()
+    assert (article.body, article.standfirst, article.status) == (
+        SECOND_PARAGRAPH,
+        "Added by an editor.",
+        Article.Status.PUBLISHED,
+    )
+
+
+@pytest.mark.django_db
+def test_a_jsonl_line_exported_before_the_article_changed_is_refused_with_its_line(tmp_path):
+    run_import(
+        write(
+            tmp_path / "first.jsonl",
+            jsonl({"headline": "Kept", "slug": "kept"}, {"headline": "Story", "slug": "story"}),
+        )
+    )
+    exported = [json.loads(line) for line in export_lines()]
+    Article.objects.get(slug="story").save()  # edited in the archive: version 2
+    for record in exported:
+        record["body"] = "Edited offline."
+
+    summary, errors = run_failing_import(write(tmp_path / "edited.jsonl", jsonl(*exported)))
+
+    assert errors.startswith(
+        f"Failed: {tmp_path / 'edited.jsonl'}:2: “Story” changed in the archive since it was exported"
+    )
+    assert "(it is at version 2, this line is version 1)" in errors
+    assert not Article.objects.filter(body="Edited offline.").exists()  # the whole file is refused
+
+
+@pytest.mark.django_db
+def test_a_jsonl_file_imported_twice_is_not_refused_by_its_own_first_import(tmp_path):
+    run_import(write(tmp_path / "first.jsonl", jsonl({"headline": "Story", "slug": "story"})))
+    exported = [json.loads(line) for line in export_lines()]
+    exported[0]["body"] = "Edited offline."
+
+    run_import(write(tmp_path / "edited.jsonl", jsonl(*exported)))
+    output = run_import(write(tmp_path / "edited.jsonl", jsonl(*exported)))
+
+    assert "updated 1" in output
+    assert (only_article().body, only_article().version) == ("Edited offline.", 2)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("version", [0, -3, "2", 1.5, True])
+def test_a_jsonl_version_that_is_not_a_whole_number_from_1_is_refused(tmp_path, version):
+    path = write(tmp_path / "bad.jsonl", jsonl({"headline": "Story", "version": version}))
+
+    summary, errors = run_failing_import(path)
+
+    assert errors.startswith(f"Failed: {path}:1: version must be a whole number from 1")
+    assert nothing_written()
+
+
+@pytest.mark.django_db
+def test_a_jsonl_article_new_to_the_archive_keeps_its_exported_version(tmp_path):
+    run_import(write(tmp_path / "export.jsonl", jsonl({"headline": "Story", "version": 7})))
+
+    assert only_article().version == 7
+
+
+@pytest.mark.django_db
+def test_a_wire_file_that_makes_the_same_edit_as_the_editor_is_not_refused(tmp_path):
+    path = write(tmp_path / "story.txt", wire())
+    run_import(path)
+    edit_in_the_archive(headline="Ukraine captures two North Korean soldiers in Kursk")
+
+    run_import(write(path, wire("Ukraine captures two North Korean soldiers in Kursk", [SECOND_PARAGRAPH])))
+
+    assert (only_article().headline, only_article().body) == (
+        "Ukraine captures two North Korean soldiers in Kursk",
+        SECOND_PARAGRAPH,
+    )

@@ -1304,3 +1304,39 @@ def test_the_search_page_runs_a_bounded_number_of_queries(client, django_assert_
     assert total_line(page) == "60 results"
     assert len(shown_headlines(page)) == 20
     assert len(sixty) == len(five)
+
+
+# ---------------------------------------------------------------- close spellings (near duplicates)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind_model", [Person, Place])
+def test_close_spellings_are_found_only_among_entities_of_the_same_kind(kind_model):
+    from archive.search.suggestions import near_duplicates
+
+    make_person("Volodymyr Zelenskiy")
+    make_place("Volodymyr Zelenskiy square")
+
+    found = [near.entity.name for near in near_duplicates(kind_model, "Volodymyr Zelensky")]
+
+    assert found == (["Volodymyr Zelenskiy"] if kind_model is Person else ["Volodymyr Zelenskiy square"])
+
+
+if connection.vendor == "sqlite":
+    # Only SQLite keeps close spellings in tables of its own (PostgreSQL indexes the names themselves).
+
+    @pytest.mark.django_db
+    def test_the_sqlite_names_tables_are_filled_with_what_the_archive_had_before_them():
+        from archive.apps import ArchiveConfig
+        from archive.search import names
+        from archive.search.suggestions import near_duplicates
+
+        zelenskiy = make_person("Volodymyr Zelenskiy", aliases=["Zelensky"])
+        with connection.cursor() as cursor:
+            for kind_table in ["archive_names_person", "archive_names_place"]:
+                cursor.execute(f"DROP TABLE {kind_table}")
+
+        names.install_after_migrate(sender=ArchiveConfig)
+
+        assert [near.entity for near in near_duplicates(Person, "Volodymyr Zelensky")] == [zelenskiy]
+        assert [near.close_name for near in near_duplicates(Person, "Zelenskyy")] == ["Zelensky"]

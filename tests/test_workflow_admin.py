@@ -59,6 +59,8 @@ def form_of(article, corrections=(), **changes):
         "published_at_0": f"{local:%Y-%m-%d}" if local else "",
         "published_at_1": f"{local:%H:%M:%S}" if local else "",
         "withdrawal_note": article.withdrawal_note,
+        # Opened now: the version the form would carry.
+        "opened_version": Article.objects.get(pk=article.pk).version,
         **changes,
     }
     data = article_form_data(**fields)
@@ -550,3 +552,24 @@ def test_only_administrators_manage_users(administrator, editor, reporter):
 
     assert administrator.get(users).status_code == 200
     assert editor.get(users).status_code == 403 and reporter.get(users).status_code == 403
+
+
+def test_reporter_cannot_change_a_published_article_from_the_list(reporter):
+    published = make_article(publication="Northern Wire")
+    draft = make_draft(publication="Northern Wire")
+    rows = [published, draft]
+    data = {"form-TOTAL_FORMS": "2", "form-INITIAL_FORMS": "2", "form-MIN_NUM_FORMS": "0", "_save": "Save"}
+    for index, article in enumerate(rows):
+        data.update(
+            {
+                f"form-{index}-id": str(article.pk),
+                f"form-{index}-publication": "Southern Wire",
+                f"form-{index}-opened_version": str(article.version),
+            }
+        )
+
+    response = reporter.post(reverse("admin:archive_article_changelist"), data, follow=True)
+
+    assert any("you may not change" in message for message in messages_of(response))
+    assert stored(published).publication == "Northern Wire"
+    assert stored(draft).publication == "Southern Wire"

@@ -138,7 +138,12 @@ def parse_record(raw, line):
     import_key = data.get("import_key") or None
     if import_key is not None and not isinstance(import_key, str):
         raise ImportProblem("import_key must be a string", line)
-    return ArticleRecord(fields=fields, sources=sources, entities=entities, import_key=import_key, line=line)
+    version = data.get("version")
+    if version is not None and (type(version) is not int or not 1 <= version < 2**31):
+        raise ImportProblem("version must be a whole number from 1", line)
+    return ArticleRecord(
+        fields=fields, sources=sources, entities=entities, import_key=import_key, line=line, version=version
+    )
 
 
 def read_jsonl(path):

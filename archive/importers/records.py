@@ -19,6 +19,8 @@ class ArticleRecord:
     entities: dict | None = None  # article_field -> [entity dict]; None: leave links alone
     import_key: str | None = None
     line: int = 1
+    version: int | None = None  # the article's version when exported: a lower one than now is refused
+    from_wire: bool = False  # a wire text file: refused if its article was edited since its last import
 
 
 @dataclass

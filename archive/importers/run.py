@@ -95,8 +95,8 @@ def write_batch(writer, batch):
 
 
 class Run:
-    def __init__(self, *, status, publication, progress, auto_tag=False):
-        self.writer = Writer(status=status, publication=publication, auto_tag=auto_tag)
+    def __init__(self, *, status, publication, progress, auto_tag=False, overwrite=False):
+        self.writer = Writer(status=status, publication=publication, auto_tag=auto_tag, overwrite=overwrite)
         self.progress = progress or (lambda size: None)
         self.report = ImportReport()
         self.wire_keys = {}  # import key -> path already imported in this run
@@ -167,12 +167,13 @@ class Run:
         self.report.updated += updated
 
 
-def import_paths(paths, *, status=None, publication=None, progress=None, auto_tag=False):
+def import_paths(paths, *, status=None, publication=None, progress=None, auto_tag=False, overwrite=False):
     """Import files and directories; `progress(bytes)` is told how far it got.
 
     With `auto_tag`, each article is also linked to the known entities its text names.
+    With `overwrite`, a wire file replaces edits made in the archive since its last import.
     """
-    run = Run(status=status, publication=publication, progress=progress, auto_tag=auto_tag)
+    run = Run(status=status, publication=publication, progress=progress, auto_tag=auto_tag, overwrite=overwrite)
     files = list(find_files(paths, run.report))
     wire_files = [path for path in files if path.suffix.lower() not in JSONL_SUFFIXES]
     run.import_wire_files(wire_files)

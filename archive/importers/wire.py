@@ -131,4 +131,4 @@ def parse_wire_text(data, import_key):
         "dateline": dateline["place"].strip() if dateline else "",
     }
     sources = [parse_source(line, number) for number, line in source_lines]
-    return ArticleRecord(fields=fields, sources=sources, import_key=import_key, line=headline_line)
+    return ArticleRecord(fields=fields, sources=sources, import_key=import_key, line=headline_line, from_wire=True)

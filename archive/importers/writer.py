@@ -5,6 +5,13 @@ looked up and created per kind, articles, sources and links in bulk. Entity
 matching follows one rule: the same address (slug) means the same record, and
 the record is the truth; the same spelling (name or alias, ignoring case and
 diacritics) means a known entity, linked as it is.
+
+Articles already in the archive are read locked, and an update that would
+overwrite someone's edit is refused: a JSON Lines record older than the
+article (its `version`), or a wire file whose article was edited since its
+last import (unless `overwrite`). Every article created or changed gets an
+"imported" revision; an update that changes nothing leaves the article's
+version and history as they were.
 """
 
 import json
@@ -13,10 +20,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
 from django.utils import timezone
 
-from .. import tagging
+from .. import revisions, tagging
 from ..caching import article_pages, entity_tag, links_of
 from ..exporters import entity_data_fields, is_entity_reference
-from ..models import ENTITY_KINDS, Alias, ArchiveState, Article, SourceLink, check_names_are_free
+from ..models import ENTITY_KINDS, Alias, ArchiveState, Article, Revision, SourceLink, check_names_are_free
 from ..search import schema as search_index
 from ..text import name_key, slug_base, unique_slug
 from .records import ArticleRecord, EntityRecord, ImportProblem
@@ -35,13 +42,20 @@ def references(model):
     return [field for field in entity_data_fields(model) if is_entity_reference(field)]
 
 
+def snapshot_part(snapshot, part):
+    return snapshot[part] if part in ("sources", "entities") else snapshot["fields"].get(part)
+
+
 class Writer:
     """One per import run; remembers the entities it has resolved."""
 
-    def __init__(self, *, status=None, publication=None, auto_tag=False):
+    def __init__(self, *, status=None, publication=None, auto_tag=False, overwrite=False):
         self.status = status
         self.publication = publication
         self.auto_tag = auto_tag
+        self.overwrite = overwrite  # wire files replace edits made in the archive since their last import
+        self.before = {}  # article id -> snapshot before this batch
+        self.guarded = {}  # see keep_edits
         self.auto_links = 0  # links made by auto-tagging
         self.entities = {}  # data_key -> entity
 
@@ -241,6 +255,7 @@ class Writer:
             if updated:
                 Article.sync_links([article.pk for article in updated.values()])
             search_index.reindex(connection, [article.pk for article in articles])
+        self.record_revisions(created, updated)
         links_after = links_of([article.pk for article in shown])
         pages = set()
         for article in shown:
@@ -248,11 +263,37 @@ class Writer:
         ArchiveState.touch(pages=pages)
         return len(created), len(updated)
 
+    def record_revisions(self, created, updated):
+        """One "imported" revision per article created or changed; a changed article's version goes up."""
+        after = revisions.snapshots([*created.values(), *updated.values()])
+        changed = [article for article in updated.values() if after[article.pk] != self.before[article.pk]]
+        for article in changed:
+            if article.pk in self.guarded:
+                self.refuse_undoing_edits(article, after[article.pk])
+        if changed:
+            Article.objects.filter(pk__in=[article.pk for article in changed]).update(version=models.F("version") + 1)
+            for article in changed:
+                article.version += 1
+        Revision.objects.bulk_create(
+            revisions.unsaved_revisions(
+                [*created.values(), *changed], action=Revision.Action.IMPORTED, after=after, before=self.before
+            )
+        )
+
     def save_articles(self, records):
         import_keys = {record.import_key for record in records if record.import_key}
         slugs = {record.fields["slug"] for record in records if record.fields.get("slug")}
-        by_import_key = {article.import_key: article for article in Article.objects.filter(import_key__in=import_keys)}
-        by_slug = {article.slug: article for article in Article.objects.filter(slug__in=slugs)}
+        # Locked: an editor saving one of these meanwhile waits, or is refused as stale afterwards.
+        existing = Article.objects.select_for_update()
+        by_import_key = {article.import_key: article for article in existing.filter(import_key__in=import_keys)}
+        by_slug = {article.slug: article for article in existing.filter(slug__in=slugs)}
+        found = {article.pk: article for article in [*by_import_key.values(), *by_slug.values()]}
+        self.before = revisions.snapshots(found.values())
+        wire_updates = [
+            by_import_key[r.import_key].pk for r in records if r.from_wire and r.import_key in by_import_key
+        ]
+        last_imports = {} if self.overwrite else revisions.latest_revisions(wire_updates, Revision.Action.IMPORTED)
+        self.guarded = {}  # article id -> (record, the parts it may not change, or None: nothing)
         created, updated, used_slugs = {}, {}, set()
         now = timezone.now()
         for record in records:
@@ -263,11 +304,11 @@ class Writer:
                 if article.import_key and record.import_key and article.import_key != record.import_key:
                     raise ImportProblem(f"the slug “{slug}” belongs to another imported article", record.line)
             if article is None:
-                article = Article(import_key=record.import_key, created_at=now)
+                article = Article(import_key=record.import_key, created_at=now, version=record.version or 1)
                 created[id(record)] = article
             else:
+                self.keep_edits(record, article, last_imports.get(article.pk))
                 article.import_key = article.import_key or record.import_key
-                article.version += 1
                 updated[id(record)] = article
             for name, value in record.fields.items():
                 setattr(article, name, value)
@@ -285,6 +326,44 @@ class Writer:
         if updated:
             Article.objects.bulk_update(updated.values(), ARTICLE_COLUMNS, batch_size=200)
         return created, updated
+
+    def keep_edits(self, record, article, last_import):
+        """Guard what was edited in the archive since the record was taken: the batch is refused
+        (see record_revisions) if the record would change it.
+
+        A JSON Lines record says which version it was exported at: if the
+        article has moved on, the record may change nothing. A wire file is
+        compared with what its last import wrote: what it writes again
+        (headline, body, dateline, sources) and was edited since may not change,
+        unless the import overwrites. A --status or --publication given to the
+        import is the operator's own decision and applies either way.
+        """
+        if record.version is not None and record.version < article.version:
+            self.guarded[article.pk] = (record, None)
+        elif last_import is not None and record.from_wire:
+            then, now = last_import.data, self.before[article.pk]
+            edited = [name for name in record.fields if then["fields"].get(name) != now["fields"].get(name)]
+            if record.sources is not None and then["sources"] != now["sources"]:
+                edited.append("sources")
+            if edited:
+                self.guarded[article.pk] = (record, edited)
+
+    def refuse_undoing_edits(self, article, after):
+        record, guarded = self.guarded[article.pk]
+        before = self.before[article.pk]
+        if guarded is None:
+            raise ImportProblem(
+                f"“{before['fields']['headline']}” changed in the archive since it was exported (it is at version "
+                f"{article.version}, this line is version {record.version}); export it again and edit that",
+                record.line,
+            )
+        undone = [part for part in guarded if snapshot_part(before, part) != snapshot_part(after, part)]
+        if undone:
+            raise ImportProblem(
+                f"“{before['fields']['headline']}” was edited in the archive since its last import "
+                f"({', '.join(undone)}); import with --overwrite to replace those edits with the file",
+                record.line,
+            )
 
     @staticmethod
     def free_article_slug(headline, used):

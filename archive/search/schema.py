@@ -193,6 +193,9 @@ class SQLiteSchema:
         yield self.delete_for(f"a.id IN ({ids_sql})")
         yield self.insert_from("a", f"a.id IN ({ids_sql})")
 
+    def retoken_statements(self, ids_sql):
+        yield from self.reindex_statements(ids_sql)  # an FTS5 row is only ever replaced whole
+
     def rebuild_statements(self):
         yield f"DELETE FROM {self.table}"
 
@@ -390,6 +393,9 @@ class PostgresSchema:
     def reindex_statements(self, ids_sql):
         yield f"SELECT archive_search_reindex(ARRAY(SELECT id FROM ({ids_sql}) ids)::bigint[])"
 
+    def retoken_statements(self, ids_sql):
+        yield self.retoken(f"s.article_id IN ({ids_sql})")
+
     def rebuild_statements(self):
         yield f"TRUNCATE {self.table}"
 
@@ -439,14 +445,20 @@ def uninstall(connection):
         cursor.execute(f"DROP TABLE IF EXISTS {META_TABLE}")
 
 
-def reindex(connection, article_ids):
-    """Bring these articles' index rows up to date (after a deferred bulk write)."""
+def reindex(connection, article_ids, *, tokens_only=False):
+    """Bring these articles' index rows up to date (after a deferred bulk write).
+
+    `tokens_only` when only their links changed, not their text: PostgreSQL then
+    leaves the body's vector alone, most of the work on a long article.
+    """
     article_ids = [int(pk) for pk in article_ids]  # ints only: they are written into the SQL
     if not article_ids:
         return
     ids_sql = f"SELECT id FROM {tables()[0]} WHERE id IN ({', '.join(map(str, article_ids))})"
+    schema = schema_for(connection)
+    statements = schema.retoken_statements(ids_sql) if tokens_only else schema.reindex_statements(ids_sql)
     with connection.cursor() as cursor:
-        for statement in schema_for(connection).reindex_statements(ids_sql):
+        for statement in statements:
             cursor.execute(statement)
 
 

@@ -1,20 +1,21 @@
-""" "Did you mean": close entity names and aliases, and close words from the archive's vocabulary.
+""" "Did you mean": close entity names and aliases, and close words from the archive's vocabulary;
+and the entities a new entity's name is close to, before an editor creates a second one.
 
-PostgreSQL finds close names with pg_trgm; SQLite compares the names that
-share a first letter in Python. Every suggestion is searched before it is
-offered, so nothing is suggested that would find nothing, or that only an
-unpublished article contains.
+Close spellings are found by trigrams (see archive.search.names) and scored
+here. Every suggestion is searched before it is offered, so nothing is
+suggested that would find nothing, or that only an unpublished article contains.
 """
 
 import difflib
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db import transaction
+from django.db.models import Exists, OuterRef
 
-from ..models import ENTITY_KINDS, Alias, Article, SearchWord
+from ..models import ENTITY_KINDS, Article, SearchWord
 from ..text import name_key
+from .names import close_spellings
 from .query import STOP_WORDS, words_of
 
 MAX_SUGGESTIONS = 3
@@ -36,30 +37,69 @@ def close_names(text, limit=5):
         return []
     found = []
     for kind in ENTITY_KINDS.values():
+        candidates = close_spellings(kind.model, key)
         visible = kind.link_model.objects.visible().filter(tag=OuterRef("pk"))
-        entities = kind.model.objects.filter(Exists(visible))
-        aliases = Alias.objects.filter(content_type__model=kind.model._meta.model_name)
-        if connection.vendor == "postgresql":
-            entities = entities.filter(name_key__trigram_similar=key)
-            aliases = aliases.filter(key__trigram_similar=key)
-        else:
-            same_start = Q(name_key__startswith=key[0])
-            entities = entities.filter(same_start)
-            aliases = aliases.filter(key__startswith=key[0])
-        for name, entity_key in entities.values_list("name", "name_key")[:2000]:
-            found.append((name, kind.label, difflib.SequenceMatcher(None, key, entity_key).ratio()))
-        owners = {}
-        for object_id, alias_key in aliases.values_list("object_id", "key")[:2000]:
-            owners.setdefault(object_id, []).append(alias_key)
-        for entity in kind.model.objects.filter(pk__in=list(owners)).filter(Exists(visible)):
-            score = max(difflib.SequenceMatcher(None, key, alias_key).ratio() for alias_key in owners[entity.pk])
-            found.append((entity.name, kind.label, score))
+        public = dict(
+            kind.model.objects.filter(pk__in={pk for pk, _spelling in candidates})
+            .filter(Exists(visible))
+            .values_list("pk", "name")
+        )
+        found += [(public[pk], kind.label, similarity(key, spelling)) for pk, spelling in candidates if pk in public]
     best = {}
     for name, label, score in found:
         if score >= SIMILAR_ENOUGH and score > best.get(name, (None, 0))[1]:
             best[name] = (label, score)
     ranked = sorted(best.items(), key=lambda item: -item[1][1])
     return [(name, label, score) for name, (label, score) in ranked[:limit]]
+
+
+def similarity(key, other):
+    return difflib.SequenceMatcher(None, key, other).ratio()
+
+
+def closeness(key, other):
+    """Why the folded spelling `other` may name what `key` names: "similar spelling", or the same
+    words with "a word more" or "a word fewer"; None if it does not seem to."""
+    if similarity(key, other) >= SIMILAR_ENOUGH:
+        return "similar spelling"
+    words, other_words = key.split(), other.split()
+    if len(other_words) == len(words) + 1 and one_word_apart(other_words, words):
+        return "a word more"
+    if len(words) == len(other_words) + 1 and one_word_apart(words, other_words):
+        return "a word fewer"
+    return None
+
+
+def one_word_apart(longer, shorter):
+    return any(longer[:index] + longer[index + 1 :] == shorter for index in range(len(longer)))
+
+
+@dataclass
+class NearDuplicate:
+    entity: object  # with `article_count`
+    spelling: str  # the folded name or alias found close
+    reason: str
+    score: float
+
+    @property
+    def close_name(self):
+        """The entity's name or alias that is close, as written."""
+        spellings = [self.entity.name, *self.entity.alias_names]
+        return next((name for name in spellings if name_key(name) == self.spelling), self.entity.name)
+
+
+def near_duplicates(model, name, limit=8):
+    """Entities of `model` whose name or alias is close to `name` but not the same spelling:
+    one of them may be what the editor means. Best first; each has `article_count`."""
+    key = name_key(name)
+    closest = {}
+    for pk, spelling in close_spellings(model, key):
+        reason = spelling != key and closeness(key, spelling)
+        if reason and similarity(key, spelling) > closest.get(pk, (None, None, -1))[2]:
+            closest[pk] = (spelling, reason, similarity(key, spelling))
+    entities = model.objects.filter(pk__in=closest).with_article_counts().prefetch_related("aliases")
+    found = [NearDuplicate(entity, *closest[entity.pk]) for entity in entities]
+    return sorted(found, key=lambda near: (-near.score, near.entity.name))[:limit]
 
 
 def close_words(word, limit=3):

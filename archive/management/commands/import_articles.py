@@ -27,12 +27,25 @@ class Command(BaseCommand):
             action="store_true",
             help="Link each article to the known people, places, organisations and incidents its text names.",
         )
+        parser.add_argument(
+            "--overwrite",
+            action="store_true",
+            help="Let a wire file replace what editors changed in its article since its last import "
+            "(without this, such a file is refused).",
+        )
 
-    def handle(self, *args, paths, status, publication, auto_tag, **options):
+    def handle(self, *args, paths, status, publication, auto_tag, overwrite, **options):
         with tqdm(
             total=total_size(paths), unit="B", unit_scale=True, desc="Importing", disable=None, leave=False
         ) as bar:
-            report = import_paths(paths, status=status, publication=publication, progress=bar.update, auto_tag=auto_tag)
+            report = import_paths(
+                paths,
+                status=status,
+                publication=publication,
+                progress=bar.update,
+                auto_tag=auto_tag,
+                overwrite=overwrite,
+            )
         if report.imported or report.updated:
             refresh_vocabulary()
         if report.imported + report.updated >= BULK_WRITE:
