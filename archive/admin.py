@@ -249,6 +249,11 @@ class EntityAdmin(EntityRecordsAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_article_counts()
 
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        # Until it is saved an entity has no times to show.
+        return fields if obj is not None else [field for field in fields if field not in self.readonly_fields]
+
     def delete_queryset(self, request, queryset):
         # A bulk delete skips each entity's delete(): mark the names as changed here.
         super().delete_queryset(request, queryset)

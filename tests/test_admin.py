@@ -1111,3 +1111,15 @@ def test_close_names_follow_renames_new_aliases_and_deletions(editor_client):
     assert warning_of(add_entity(editor_client, Person, "Head of the Presidential Ofice")) == ""
     person.delete()
     assert warning_of(add_entity(editor_client, Person, "Andriy Yermak")) == ""
+
+
+def test_entity_add_form_shows_no_times_before_anything_is_saved(editor_client):
+    page = editor_client.get(reverse("admin:archive_person_add")).content.decode()
+    assert "Created at" not in page and 'name="name"' in page
+    person = make_person()
+    assert "Created at" in editor_client.get(reverse("admin:archive_person_change", args=[person.pk])).content.decode()
+
+
+def test_article_slug_help_names_the_address_in_words(editor_client):
+    page = editor_client.get(reverse("admin:archive_article_add")).content.decode()
+    assert "after /articles/" in page and "/articles//" not in page

@@ -43,7 +43,7 @@ class Article(KeepsOldSlugs):
         max_length=120,
         unique=True,
         blank=True,
-        help_text="The article's address: /articles/<slug>/. Filled from the headline if left empty.",
+        help_text="The last part of the article's address, after /articles/. Filled from the headline if left empty.",
     )
     standfirst = models.TextField(blank=True, help_text="One or two sentences shown under the headline and in lists.")
     body = models.TextField(blank=True, help_text="Markdown. Separate paragraphs with a blank line.")
