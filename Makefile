@@ -14,7 +14,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_ARTICLES ?= 3000
 
-.PHONY: install run test lint format check bench
+.PHONY: install run serve test lint format check bench loadtest
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,16 @@ run: install
 	DJANGO_DEBUG=1 $(MANAGE) migrate --noinput
 	DJANGO_DEBUG=1 $(MANAGE) prepare_demo --articles $(DEMO_ARTICLES)
 	DJANGO_DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
+
+## Serve the site as in production: gunicorn (config/gunicorn.conf.py), DEBUG off, compressed and
+## cache-busted static files. With no DJANGO_SECRET_KEY set, a random throwaway one is made for this run only.
+serve: install
+	@if [ -z "$$DJANGO_SECRET_KEY" ]; then echo "DJANGO_SECRET_KEY is not set: using a random throwaway key for this local run only."; fi; \
+	export DJANGO_DEBUG=0 DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')}" \
+		DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-localhost,127.0.0.1,[::1]}" HOST=$(HOST) PORT=$(PORT); \
+	$(MANAGE) migrate --noinput && \
+	$(MANAGE) collectstatic --noinput --verbosity 0 && \
+	exec $(BIN)/gunicorn --config config/gunicorn.conf.py
 
 ## The whole test suite, on SQLite or on the database DATABASE_URL names
 test: install

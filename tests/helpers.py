@@ -2,6 +2,13 @@
 
 import datetime
 import itertools
+import os
+import signal
+import socket
+import subprocess
+import time
+from contextlib import contextmanager
+from pathlib import Path
 
 from django.utils import timezone
 
@@ -77,3 +84,67 @@ def links_out_of_step():
             if link.published_at != link.content_object.link_published_at:
                 wrong.append((kind.key, link.content_object_id, link.tag_id, link.published_at))
     return wrong
+
+
+# ---------------------------------------------------------------- a production server in a subprocess
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def production_env(database_file, static_root, **extra):
+    """The environment `make serve` runs in: DEBUG off, this SQLite file, no test settings."""
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in {"DJANGO_SETTINGS_MODULE", "DJANGO_SECRET_KEY", "DATABASE_URL", "DJANGO_DEBUG"}
+    }
+    env.update(
+        DATABASE_URL=f"sqlite:///{database_file}",
+        DJANGO_STATIC_ROOT=str(static_root),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        **extra,
+    )
+    return env
+
+
+@contextmanager
+def served_site(env, port, output):
+    """`make serve` on 127.0.0.1:`port` until the block ends; its output goes to the file `output`."""
+    with open(output, "w") as log:
+        server = subprocess.Popen(
+            ["make", "--no-print-directory", "serve", "HOST=127.0.0.1", f"PORT={port}"],
+            cwd=PROJECT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # make, the shell and gunicorn are stopped together
+        )
+        try:
+            wait_until_answering(port, server, output)
+            yield server
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait()
+
+
+def wait_until_answering(port, server, output, seconds=120):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise AssertionError(f"the server stopped: {Path(output).read_text()[-3000:]}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"the server did not answer in {seconds}s: {Path(output).read_text()[-3000:]}")
