@@ -8,7 +8,9 @@ takes under a second even on millions of rows; PostgreSQL's autovacuum keeps
 its own statistics, but not yet right after a bulk load.
 """
 
-from django.db import connection, connections
+import json
+
+from django.db import OperationalError, connection, connections
 
 # Rows written in one go after which the statistics are worth refreshing.
 BULK_WRITE = 1000
@@ -26,3 +28,27 @@ def refresh_after_migrate(sender, using="default", **kwargs):
     """After every migrate, on SQLite: sampled, so quick even on a million articles."""
     if connections[using].vendor == "sqlite":
         refresh_planner_statistics(connections[using])
+
+
+def estimated_rows(queryset):
+    """The planner's guess at how many rows `queryset` holds, without reading them; None if it has none.
+
+    PostgreSQL estimates any query (EXPLAIN); SQLite only knows whole tables, from ANALYZE.
+    """
+    connection = connections[queryset.db]
+    if connection.vendor == "postgresql":
+        sql, params = queryset.order_by().values("pk").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+            plan = cursor.fetchone()[0]
+        return int((plan if isinstance(plan, list) else json.loads(plan))[0]["Plan"]["Plan Rows"])
+    if connection.vendor == "sqlite" and not queryset.query.where:
+        # Each index's statistics start with its number of rows; the largest is the table's.
+        with connection.cursor() as cursor:
+            try:
+                table = queryset.model._meta.db_table
+                cursor.execute("SELECT max(CAST(stat AS INTEGER)) FROM sqlite_stat1 WHERE tbl = %s", [table])
+            except OperationalError:  # never analysed
+                return None
+            return cursor.fetchone()[0]
+    return None

@@ -82,7 +82,11 @@ class Article(KeepsOldSlugs):
             ("publish_article", "Can publish, schedule, withdraw and unpublish articles"),
             ("correct_article", "Can attach public corrections to articles"),
         ]
-        indexes = [models.Index(fields=["status", "-published_at"], name="article_status_published")]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_status_published"),
+            # The editors' list, newest first whatever the status, and its date drill-down.
+            models.Index(fields=["-published_at", "-id"], name="article_newest_first"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),
