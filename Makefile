@@ -39,6 +39,15 @@ serve: install
 	$(MANAGE) collectstatic --noinput --verbosity 0 && \
 	exec $(BIN)/gunicorn --config config/gunicorn.conf.py
 
+## Drive the server `make serve` runs (same database settings) with a reader's mix of pages for
+## at most LOAD_REQUESTS requests or LOAD_SECONDS seconds over LOAD_CONCURRENCY connections
+LOAD_REQUESTS ?= 5000
+LOAD_SECONDS ?= 30
+LOAD_CONCURRENCY ?= 8
+loadtest: install
+	DJANGO_DEBUG=1 $(MANAGE) loadtest --url http://$(HOST):$(PORT) --requests $(LOAD_REQUESTS) \
+		--seconds $(LOAD_SECONDS) --concurrency $(LOAD_CONCURRENCY)
+
 ## The whole test suite, on SQLite or on the database DATABASE_URL names
 test: install
 	$(BIN)/python -m pytest

@@ -19,6 +19,14 @@ from django.test.utils import CaptureQueriesContext
 from .models import ENTITY_KINDS, Article
 
 
+def percentile_ms(times, fraction):
+    """The `fraction` percentile of `times` (seconds), in milliseconds: the nearest rank, no interpolation."""
+    if not times:
+        return 0.0
+    ordered = sorted(times)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))] * 1000
+
+
 @dataclass
 class Measurement:
     name: str
@@ -32,8 +40,7 @@ class Measurement:
 
     @property
     def p95_ms(self):
-        ordered = sorted(self.times)
-        return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))] * 1000
+        return percentile_ms(self.times, 0.95)
 
     @property
     def query_range(self):
