@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit
 
-from .benchmarks import page_sets, percentile_ms
+from .benchmarks.public import page_sets, percentile_ms
 from .models import Article, SearchWord
 
 # How often each kind of page comes up, after what readers of a news archive do:
