@@ -1066,8 +1066,11 @@ def test_a_late_page_of_the_article_changelist_is_reachable_past_the_cap(editor_
     assert changelist_ids(response) == [articles[10].pk, articles[11].pk]
 
 
-@pytest.fixture
-def dated_articles(db):
+@pytest.fixture(params=["read whole", "probed"])
+def dated_articles(request, db, monkeypatch):
+    """Articles on a few dates; the date drill-down reads them whole (a short list) or probes the index."""
+    if request.param == "probed":
+        monkeypatch.setattr("archive.templatetags.archive_admin.READ_WHOLE_UP_TO", 0)
     return {
         "2023": make_article(published_at=at(2023, 5, 3)),
         "2024a": make_article(published_at=at(2024, 2, 10)),

@@ -4,8 +4,10 @@ Django's own reads the date of every article in the list to find which years,
 months and days have any: a million rows on the first screen. Here the first
 and last dates are read from the ends of an index, and each candidate period
 is an EXISTS over an index range, all of them in one query: two queries at most.
+A short list, such as a search's results, is read whole instead: one query.
 """
 
+import bisect
 import calendar
 import datetime
 
@@ -14,6 +16,7 @@ from django.contrib.admin.utils import get_fields_from_path
 from django.db import models
 from django.db.models import Exists, Subquery
 from django.utils import formats, timezone
+from django.utils.functional import cached_property
 from django.utils.text import capfirst
 
 register = template.Library()
@@ -25,31 +28,19 @@ def probed_date_hierarchy(cl):
     names = {part: f"{field}__{part}" for part in ("year", "month", "day")}
     year, month, day = (whole_number(cl.params.get(names[part])) for part in ("year", "month", "day"))
     dated = cl.queryset.filter(**{f"{field}__isnull": False}).order_by()
+    # A short list (a search's few hundred results) is cheaper to read whole than to probe.
+    short = type(cl.result_count) is int and cl.result_count <= READ_WHOLE_UP_TO
+    dates = Dates(dated, field, cl, read=short)
     if not year:
-        span = dated.values(
-            first=Subquery(dated.order_by(field).values(field)[:1]),
-            last=Subquery(dated.order_by(f"-{field}").values(field)[:1]),
-        )[:1]
-        if not span:
+        first, last = dates.ends
+        if first is None:
             return {"show": False}
-        first, last = (localise(span[0][end], cl, field) for end in ("first", "last"))
         if first.year == last.year:
             year = first.year
             month = first.month if first.month == last.month else None
 
     def link(**parts):
         return cl.get_query_string({names[part]: value for part, value in parts.items()}, [f"{field}__"])
-
-    def with_articles(periods):
-        """The (start, end) periods that have anything in the list."""
-        probes = {
-            f"period_{number}": Exists(
-                dated.filter(**{f"{field}__gte": bounds(start, cl, field), f"{field}__lt": bounds(end, cl, field)})
-            )
-            for number, (start, end) in enumerate(periods)
-        }
-        found = dated.values(**probes)[:1]
-        return [period for period, name in zip(periods, probes, strict=True) if found and found[0][name]]
 
     if year and month and day:
         chosen = datetime.date(year, month, day)
@@ -71,7 +62,7 @@ def probed_date_hierarchy(cl):
                     "link": link(year=year, month=month, day=start.day),
                     "title": capfirst(formats.date_format(start, "MONTH_DAY_FORMAT")),
                 }
-                for start, _end in with_articles([(date, date + datetime.timedelta(days=1)) for date in days])
+                for start, _end in dates.with_articles([(date, date + datetime.timedelta(days=1)) for date in days])
             ],
         }
     if year:
@@ -84,7 +75,7 @@ def probed_date_hierarchy(cl):
                     "link": link(year=year, month=start.month),
                     "title": capfirst(formats.date_format(start, "YEAR_MONTH_FORMAT")),
                 }
-                for start, _end in with_articles(
+                for start, _end in dates.with_articles(
                     list(zip(months, [*months[1:], datetime.date(year + 1, 1, 1)], strict=True))
                 )
             ],
@@ -94,8 +85,60 @@ def probed_date_hierarchy(cl):
     ]
     return {
         "show": True,
-        "choices": [{"link": link(year=start.year), "title": str(start.year)} for start, _end in with_articles(years)],
+        "choices": [
+            {"link": link(year=start.year), "title": str(start.year)} for start, _end in dates.with_articles(years)
+        ],
     }
+
+
+# Lists up to this long have their dates read whole; longer ones are probed.
+READ_WHOLE_UP_TO = 2000
+
+
+class Dates:
+    """The dates in the list: its first and last, and which periods have any.
+
+    Read whole for a short list; for a long one, the ends come from the index and the
+    periods from one query of EXISTS probes, a range of the index each.
+    """
+
+    def __init__(self, dated, field, cl, *, read):
+        self.dated, self.field, self.cl = dated, field, cl
+        self.all = (
+            sorted(local_date(value, cl, field) for value in dated.values_list(field, flat=True)) if read else None
+        )
+
+    @cached_property
+    def ends(self):
+        """(first, last), or (None, None) for an empty list."""
+        if self.all is not None:
+            return (self.all[0], self.all[-1]) if self.all else (None, None)
+        dated, field = self.dated, self.field
+        found = dated.values(
+            first=Subquery(dated.order_by(field).values(field)[:1]),
+            last=Subquery(dated.order_by(f"-{field}").values(field)[:1]),
+        )[:1]
+        if not found:
+            return (None, None)
+        return tuple(local_date(found[0][end], self.cl, field) for end in ("first", "last"))
+
+    def with_articles(self, periods):
+        """The (start, end) periods that have anything in the list."""
+        if self.all is not None:
+            return [
+                (start, end)
+                for start, end in periods
+                if bisect.bisect_left(self.all, start) < bisect.bisect_left(self.all, end)
+            ]
+        dated, field, cl = self.dated, self.field, self.cl
+        probes = {
+            f"period_{number}": Exists(
+                dated.filter(**{f"{field}__gte": bounds(start, cl, field), f"{field}__lt": bounds(end, cl, field)})
+            )
+            for number, (start, end) in enumerate(periods)
+        }
+        found = dated.values(**probes)[:1]
+        return [period for period, name in zip(periods, probes, strict=True) if found and found[0][name]]
 
 
 def whole_number(value):
@@ -109,8 +152,9 @@ def is_datetime(cl, field):
     return isinstance(get_fields_from_path(cl.model, field)[-1], models.DateTimeField)
 
 
-def localise(value, cl, field):
-    return timezone.localtime(value) if is_datetime(cl, field) else value
+def local_date(value, cl, field):
+    """The calendar day of `value` where the editors are."""
+    return timezone.localtime(value).date() if is_datetime(cl, field) else value
 
 
 def bounds(date, cl, field):
