@@ -151,7 +151,7 @@ class PublicationFilter(admin.SimpleListFilter):
 class ArticleAdmin(LargeListAdmin):
     list_display = ["headline", "status_label", "publication", "published_at", "updated_at"]
     list_filter = [VisibilityFilter, PublicationFilter, "published_at"]
-    # Drawn by archive_admin's probed_date_hierarchy (see the change_list.html override).
+    # Drawn by archive_admin's probed_date_hierarchy (see templates/admin/archive/change_list.html).
     date_hierarchy = "published_at"
     search_fields = ["headline", "slug", "standfirst"]
     ordering = ["-published_at", "-id"]
@@ -321,6 +321,8 @@ class EntityAdmin(LargeListAdmin):
     list_display = ["name", "article_count"]
     search_fields = ["name"]  # the search itself is get_search_results: names and aliases, folded
     readonly_fields = ["created_at", "updated_at"]
+    # By the folded name: the order of its unique index, so a page is read from it, never sorted.
+    ordering = ["name_key"]
 
     def get_changelist(self, request, **kwargs):
         return EntityChangeList
@@ -371,6 +373,7 @@ class IncidentAdmin(EntityAdmin):
     list_display = ["name", "date", "incident_type", "place", "killed", "injured", "article_count"]
     list_filter = ["incident_type", "date_precision"]
     list_select_related = ["place"]
+    ordering = ["-date", "name"]
     date_hierarchy = "date"
     autocomplete_fields = ["place"]
     fields = [

@@ -1134,6 +1134,20 @@ def test_date_hierarchy_runs_the_same_queries_for_few_and_many_articles(editor_c
 
 
 @pytest.mark.django_db
+def test_incident_changelist_date_hierarchy_lists_the_years_and_months_with_incidents(editor_client):
+    make_incident("Strike on a depot", date=datetime.date(2023, 3, 1))
+    make_incident("Shelling of a port", date=datetime.date(2024, 5, 5))
+    make_incident("Raid on a village", date=datetime.date(2024, 9, 9))
+    url = reverse("admin:archive_incident_changelist")
+
+    years = hierarchy_links(editor_client.get(url))
+    months = hierarchy_links(editor_client.get(url, {"date__year": 2024}))
+
+    assert years == ["?date__year=2023", "?date__year=2024"]
+    assert months[1:] == ["?date__month=5&date__year=2024", "?date__month=9&date__year=2024"]
+
+
+@pytest.mark.django_db
 def test_publication_filter_offers_each_named_publication_once_and_filters_by_it(editor_client):
     for publication in ["Reuters", "Kyiv Independent", "Reuters", "", "AP"]:
         make_article(publication=publication)
