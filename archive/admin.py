@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelectMultiple, RelatedFieldWidgetWrapper
 from django.contrib.contenttypes.admin import GenericTabularInline
@@ -36,6 +37,14 @@ from .text import name_key
 # ---------------------------------------------------------------- lists of millions
 
 
+class LargeChangeList(ChangeList):
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except ValueError as error:  # Django's date drill-down cannot go past the year 9999
+            raise IncorrectLookupParameters(error) from error
+
+
 class LargeListAdmin(admin.ModelAdmin):
     """A changelist that stays quick on a million rows: counts stop where the pages shown end,
     and no filter counts its choices."""
@@ -43,6 +52,9 @@ class LargeListAdmin(admin.ModelAdmin):
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
     list_per_page = 50
+
+    def get_changelist(self, request, **kwargs):
+        return LargeChangeList
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
         return CappedCountPaginator(
@@ -307,7 +319,7 @@ class LinkCount(models.Expression):
         return Coalesce(Subquery(links), 0).resolve_expression(query, *args, **kwargs)
 
 
-class EntityChangeList(ChangeList):
+class EntityChangeList(LargeChangeList):
     def get_results(self, request):
         super().get_results(request)
         # Counted for the rows on this page only: the whole table's would add up millions of links.

@@ -1134,6 +1134,24 @@ def test_date_hierarchy_runs_the_same_queries_for_few_and_many_articles(editor_c
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"published_at__year": "9999"},
+        {"published_at__year": "2024", "published_at__month": "13"},
+        {"published_at__year": "soon"},
+    ],
+)
+def test_article_changelist_answers_an_impossible_date_or_page_without_an_error(editor_client, params):
+    make_article()
+
+    response = editor_client.get(reverse("admin:archive_article_changelist"), params)
+
+    assert response.status_code == 302
+    assert response["Location"].endswith("?e=1")
+
+
+@pytest.mark.django_db
 def test_incident_changelist_date_hierarchy_lists_the_years_and_months_with_incidents(editor_client):
     make_incident("Strike on a depot", date=datetime.date(2023, 3, 1))
     make_incident("Shelling of a port", date=datetime.date(2024, 5, 5))
