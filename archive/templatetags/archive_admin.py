@@ -2,8 +2,9 @@
 
 Django's own reads the date of every article in the list to find which years,
 months and days have any: a million rows on the first screen. Here the first
-and last dates are read from the ends of an index, and each candidate period
-is an EXISTS over an index range, all of them in one query: two queries at most.
+and last dates are read from the ends of an index, and for each candidate
+period the first date at or after its start, all of them in one query: two
+queries at most.
 A short list, such as a search's results, is read whole instead: one query.
 """
 
@@ -14,7 +15,7 @@ import datetime
 from django import template
 from django.contrib.admin.utils import get_fields_from_path
 from django.db import models
-from django.db.models import Exists, Subquery
+from django.db.models import Subquery
 from django.utils import formats, timezone
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
@@ -27,7 +28,7 @@ def probed_date_hierarchy(cl):
     field = cl.date_hierarchy
     names = {part: f"{field}__{part}" for part in ("year", "month", "day")}
     year, month, day = (whole_number(cl.params.get(names[part])) for part in ("year", "month", "day"))
-    dated = cl.queryset.filter(**{f"{field}__isnull": False}).order_by()
+    dated = cl.queryset.order_by()
     # A short list (a search's few hundred results) is cheaper to read whole than to probe.
     short = type(cl.result_count) is int and cl.result_count <= READ_WHOLE_UP_TO
     dates = Dates(dated, field, cl, read=short)
@@ -99,13 +100,16 @@ class Dates:
     """The dates in the list: its first and last, and which periods have any.
 
     Read whole for a short list; for a long one, the ends come from the index and the
-    periods from one query of EXISTS probes, a range of the index each.
+    periods from one query of probes into it.
     """
 
-    def __init__(self, dated, field, cl, *, read):
-        self.dated, self.field, self.cl = dated, field, cl
+    def __init__(self, listed, field, cl, *, read):
+        self.listed, self.field, self.cl = listed, field, cl
+        # Only the ends need "has a date" said: each probe's range says it already, and an extra
+        # "IS NOT NULL" can lead SQLite to scan from the oldest date instead of the range's start.
+        self.dated = listed.filter(**{f"{field}__isnull": False})
         self.all = (
-            sorted(local_date(value, cl, field) for value in dated.values_list(field, flat=True)) if read else None
+            sorted(local_date(value, cl, field) for value in self.dated.values_list(field, flat=True)) if read else None
         )
 
     @cached_property
@@ -130,15 +134,24 @@ class Dates:
                 for start, end in periods
                 if bisect.bisect_left(self.all, start) < bisect.bisect_left(self.all, end)
             ]
-        dated, field, cl = self.dated, self.field, self.cl
+        # For each period, the list's first date at or after its start: one seek into an index. A
+        # range (start <= date < end) in each probe instead can make SQLite scan from the wrong end.
+        listed, field, cl = self.listed, self.field, self.cl
         probes = {
-            f"period_{number}": Exists(
-                dated.filter(**{f"{field}__gte": bounds(start, cl, field), f"{field}__lt": bounds(end, cl, field)})
+            f"period_{number}": Subquery(
+                listed.filter(**{f"{field}__gte": bounds(start, cl, field)}).order_by(field).values(field)[:1]
             )
-            for number, (start, end) in enumerate(periods)
+            for number, (start, _end) in enumerate(periods)
         }
-        found = dated.values(**probes)[:1]
-        return [period for period, name in zip(periods, probes, strict=True) if found and found[0][name]]
+        found = listed.values(**probes)[:1]
+        if not found:
+            return []
+        following = [found[0][name] for name in probes]
+        return [
+            (start, end)
+            for (start, end), date in zip(periods, following, strict=True)
+            if date is not None and local_date(date, cl, field) < end
+        ]
 
 
 def whole_number(value):
