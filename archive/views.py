@@ -210,6 +210,8 @@ class YearArchive(ArticleDateArchive, YearArchiveView):
     template_name = "archive/archive_year.html"
     make_object_list = False
     paginate_by = None
+    # get_date_list answers 404 for an empty year; Django's own check would load every article of it.
+    allow_empty = True
 
     def get_date_list(self, queryset, date_type=None, ordering="ASC"):
         # Twelve indexed probes instead of truncating every article of the year.
