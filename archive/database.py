@@ -10,7 +10,7 @@ its own statistics, but not yet right after a bulk load.
 
 import json
 
-from django.db import OperationalError, connection, connections
+from django.db import connection, connections
 
 # Rows written in one go after which the statistics are worth refreshing.
 BULK_WRITE = 1000
@@ -31,9 +31,11 @@ def refresh_after_migrate(sender, using="default", **kwargs):
 
 
 def estimated_rows(queryset):
-    """The planner's guess at how many rows `queryset` holds, without reading them; None if it has none.
+    """A guess at how many rows `queryset` holds, without reading them; None if there is none to be had.
 
-    PostgreSQL estimates any query (EXPLAIN); SQLite only knows whole tables, from ANALYZE.
+    PostgreSQL's planner estimates any query (EXPLAIN). SQLite keeps no row count, and the
+    statistics of a sampled ANALYZE can be out several times over; for a whole table the span
+    of its ids stands in, exact until rows are deleted, and then too high.
     """
     connection = connections[queryset.db]
     if connection.vendor == "postgresql":
@@ -43,12 +45,9 @@ def estimated_rows(queryset):
             plan = cursor.fetchone()[0]
         return int((plan if isinstance(plan, list) else json.loads(plan))[0]["Plan"]["Plan Rows"])
     if connection.vendor == "sqlite" and not queryset.query.where:
-        # Each index's statistics start with its number of rows; the largest is the table's.
+        table, key = queryset.model._meta.db_table, queryset.model._meta.pk.column
         with connection.cursor() as cursor:
-            try:
-                table = queryset.model._meta.db_table
-                cursor.execute("SELECT max(CAST(stat AS INTEGER)) FROM sqlite_stat1 WHERE tbl = %s", [table])
-            except OperationalError:  # never analysed
-                return None
+            # Two subqueries: SQLite reads a lone min() or max() from the end of the index.
+            cursor.execute(f'SELECT (SELECT max("{key}") FROM "{table}") - (SELECT min("{key}") FROM "{table}") + 1')
             return cursor.fetchone()[0]
     return None
