@@ -113,12 +113,24 @@ def production_env(database_file, static_root, **extra):
     return env
 
 
+SERVED_SETTINGS = [
+    "DATABASE_URL",
+    "DJANGO_STATIC_ROOT",
+    "DJANGO_ALLOWED_HOSTS",
+    "DJANGO_SECRET_KEY",
+    "WEB_CONCURRENCY",
+    "GUNICORN_THREADS",
+]
+
+
 @contextmanager
 def served_site(env, port, output):
     """`make serve` on 127.0.0.1:`port` until the block ends; its output goes to the file `output`."""
     with open(output, "w") as log:
+        # Given on make's command line as well, so that a developer's .env cannot override them.
+        settings = [f"{name}={env.get(name, '')}" for name in SERVED_SETTINGS]
         server = subprocess.Popen(
-            ["make", "--no-print-directory", "serve", "HOST=127.0.0.1", f"PORT={port}"],
+            ["make", "--no-print-directory", "serve", "HOST=127.0.0.1", f"PORT={port}", *settings],
             cwd=PROJECT,
             env=env,
             stdout=log,
