@@ -154,9 +154,13 @@ class PublicationFilter(admin.SimpleListFilter):
         return [(name, name) for name in publication_names()]
 
     def queryset(self, request, queryset):
-        if self.value() is not None:
-            return queryset.filter(publication=self.value())
-        return queryset
+        if self.value() is None:
+            return queryset
+        # Only names the filter offers reach the database: a hand-typed one may hold a NUL,
+        # which PostgreSQL refuses outright.
+        if self.value() not in dict(self.lookup_choices):
+            return queryset.none()
+        return queryset.filter(publication=self.value())
 
 
 @admin.register(Article)

@@ -1180,6 +1180,16 @@ def test_publication_filter_offers_each_named_publication_once_and_filters_by_it
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("publication", ["Nobody's Gazette", "Reu\x00ters", "x" * 5000])
+def test_publication_filter_lists_nothing_for_a_publication_it_does_not_offer(editor_client, publication):
+    make_article(publication="Reuters")
+
+    response = article_changelist(editor_client, publication=publication)
+
+    assert changelist_ids(response) == []
+
+
+@pytest.mark.django_db
 def test_article_changelist_offers_no_filter_counts(editor_client, dated_articles):
     response = article_changelist(editor_client, _facets="True")
 
