@@ -225,7 +225,7 @@ class ArticleAdmin(LargeListAdmin):
         # The same engine as the public search, over every article whatever its status.
         if not search_term.strip():
             return queryset, False
-        results = search(SearchRequest(query=search_term, order="newest", public=False))
+        results = search(SearchRequest(query=search_term, order="newest", public=False, candidates_only=True))
         if not results.searched:  # nothing searchable, e.g. only "the": Django's own search
             return super().get_search_results(request, queryset, search_term)
         return queryset.filter(pk__in=results.candidate_ids), False

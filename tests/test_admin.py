@@ -1180,6 +1180,20 @@ def test_publication_filter_offers_each_named_publication_once_and_filters_by_it
 
 
 @pytest.mark.django_db
+def test_article_changelist_search_reads_which_articles_match_and_counts_nothing_more(editor_client, monkeypatch):
+    monkeypatch.setattr("archive.search.engine.CANDIDATES", 2)
+    found = [make_article(headline=f"Apartment block number {number}") for number in range(3)]
+    make_article(headline="Parliament passes budget")
+
+    with CaptureQueriesContext(connection) as queries:
+        response = article_changelist(editor_client, q="apartment")
+
+    assert set(changelist_ids(response)) == {found[2].pk, found[1].pk}  # the newest candidates
+    index_reads = [query["sql"] for query in queries if "archive_search" in query["sql"]]
+    assert len(index_reads) == 1 and "count(" not in index_reads[0].lower(), index_reads
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("publication", ["Nobody's Gazette", "Reu\x00ters", "x" * 5000])
 def test_publication_filter_lists_nothing_for_a_publication_it_does_not_offer(editor_client, publication):
     make_article(publication="Reuters")
