@@ -79,8 +79,8 @@ class CappedCountPaginator(Paginator):
     """Counts rows only as far as there is something to show, never a whole table of millions.
 
     Up to `exact_up_to` rows (or the page asked for, if later) the count is exact. Beyond,
-    the planner's estimate stands in ("about 1,000,000") where the database has one, else
-    the number counted up to ("10,000+"); either way the count covers the requested page.
+    an estimate stands in where there is one ("about 1,000,000"; see database.estimated_rows),
+    else the number counted up to ("10,000+"); either way the count covers the requested page.
     """
 
     exact_up_to = 10_000
