@@ -80,10 +80,13 @@ bench: install
 		fi; \
 	done
 
-## A few minutes' smoke test that every measurement answers, on 10,000 articles, both databases; writes no results
+## A few minutes' smoke test that every measurement answers, on 10,000 articles, both databases; writes no
+## results. Its archives are made afresh each time, so an interrupted run never leaves one half-made.
 bench-quick: install
 	mkdir -p var/bench
-	$(BENCH_ENV) DATABASE_URL=sqlite:///$(CURDIR)/var/bench/10000.sqlite3 $(MANAGE) benchmark --quick
+	rm -f var/bench/quick.sqlite3*
+	$(BENCH_ENV) DATABASE_URL=sqlite:///$(CURDIR)/var/bench/quick.sqlite3 $(MANAGE) benchmark --quick
 	if [ -n "$(BENCH_POSTGRES)" ]; then \
-		$(BENCH_ENV) DATABASE_URL=$(BENCH_POSTGRES)/$(BENCH_DATABASE)_10000 $(MANAGE) benchmark --quick; \
+		psql "$(BENCH_POSTGRES)/postgres" -qc 'DROP DATABASE IF EXISTS "$(BENCH_DATABASE)_quick"' && \
+		$(BENCH_ENV) DATABASE_URL=$(BENCH_POSTGRES)/$(BENCH_DATABASE)_quick $(MANAGE) benchmark --quick; \
 	fi
