@@ -51,12 +51,12 @@ def loopback_address(url):
 
 
 def kind_of(page_name):
+    if "feed" in page_name or "sitemap" in page_name:
+        return "feed"
     if page_name.startswith("article"):
         return "article"
     if page_name.startswith("home"):
         return "home"
-    if "feed" in page_name or "sitemap" in page_name:
-        return "feed"
     if page_name.startswith("archive"):
         return "date archive"
     if "index" in page_name or page_name.startswith("incidents"):

@@ -31,6 +31,7 @@ def test_every_page_type_is_measured_and_answers(generated_archive):
 
     names = {result.name for result in results}
     assert {"home", "article with related coverage", "people index", "archive day", "sitemap index"} <= names
+    assert {"archive index (years)", "articles sitemap, page 1", "search feed (Atom), most covered place"} <= names
     assert any(name.startswith("place page (most covered") for name in names)
     assert all(result.statuses == {200} for result in results), [(r.name, r.statuses) for r in results]
     assert all(result.times and min(result.queries) > 0 for result in results)

@@ -10,6 +10,7 @@ import random
 import statistics
 import time
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.db import connection
 from django.db.models import Count
@@ -91,6 +92,8 @@ def page_sets(rng, samples):
         if kind.key == "place":
             pages[f"{kind.label} page 200 of the most covered"] = [popular.get_absolute_url() + "?page=200"]
             pages["entity feed (most covered place)"] = [f"/feeds/places/{popular.slug}.atom"]
+            # Its name finds it in every spelling: a search that reads many articles.
+            pages["search feed (Atom), most covered place"] = [f"/search/feed/?{urlencode({'q': popular.name})}"]
     latest = Article.objects.published().order_by("-published_at").first().published_at
     pages.update(
         {
@@ -100,11 +103,13 @@ def page_sets(rng, samples):
             "organisations index": ["/organisations/"],
             "incidents index": ["/incidents/"],
             "incidents, filtered": ["/incidents/?type=battle"],
+            "archive index (years)": ["/archive/"],
             "archive year": [f"/archive/{latest.year}/"],
             "archive month": [f"/archive/{latest.year}/{latest.month}/"],
             "archive day": [f"/archive/{latest.year}/{latest.month}/{latest.day}/"],
             "latest feed (Atom)": ["/feeds/latest.atom"],
             "sitemap index": ["/sitemap.xml"],
+            "articles sitemap, page 1": ["/sitemap-articles.xml"],
             "news sitemap": ["/sitemap-news.xml"],
         }
     )
