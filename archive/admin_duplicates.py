@@ -62,7 +62,9 @@ class EntityRecordsAdmin(admin.ModelAdmin):
 
     @admin.action(permissions=["merge"], description="Merge selected %(verbose_name_plural)s into one")
     def merge_selected(self, request, queryset):
-        entities = list(queryset.prefetch_related("aliases").order_by("-article_count", "name", "pk"))
+        entities = list(
+            queryset.with_article_counts().prefetch_related("aliases").order_by("-article_count", "name", "pk")
+        )
         if len(entities) < 2:
             self.message_user(request, "Select at least two to merge.", messages.WARNING)
             return None

@@ -3,7 +3,7 @@
 import datetime
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.template.loader import select_template
@@ -176,17 +176,7 @@ def entity_index(request, kind):
 
 def with_counts(entities, kind):
     """Entities with their number of published articles, counted for this page only."""
-    entities = list(entities)
-    counts = dict(
-        kind.link_model.objects.visible()
-        .filter(tag__in=entities)
-        .values("tag")
-        .annotate(n=Count("pk"))
-        .values_list("tag", "n")
-    )
-    for entity in entities:
-        entity.article_count = counts.get(entity.pk, 0)
-    return entities
+    return coverage.with_article_counts(entities, kind.link_model.objects.visible())
 
 
 def alphabetical_index(request, kind):
@@ -287,6 +277,8 @@ class YearArchive(ArticleDateArchive, YearArchiveView):
     template_name = "archive/archive_year.html"
     make_object_list = False
     paginate_by = None
+    # get_date_list answers 404 for an empty year; Django's own check would load every article of it.
+    allow_empty = True
 
     def get_date_list(self, queryset, date_type=None, ordering="ASC"):
         # Twelve indexed probes instead of truncating every article of the year.

@@ -3,6 +3,8 @@ import json
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -482,6 +484,17 @@ def test_date_archives_list_published_articles_by_year_month_and_day(client):
     assert "Spring report" in month and 'href="/archive/2024/3/5/"' in month
     assert "Spring report" in html_of(client, "/archive/2024/3/5/")
     assert_nothing_hidden(month)
+
+
+def test_a_year_page_never_reads_the_years_articles(client):
+    for day in range(1, 21):
+        make_article(published_at=datetime.datetime(2024, 3, day, 12, tzinfo=datetime.UTC))
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/archive/2024/").status_code == 200
+
+    article_rows = [q["sql"] for q in queries if 'FROM "archive_article"' in q["sql"] and "LIMIT" not in q["sql"]]
+    assert not article_rows, article_rows
 
 
 @pytest.mark.parametrize(

@@ -43,6 +43,7 @@ class SearchRequest:
     order: str = ""
     page: int = 1
     public: bool = True  # False: the editors' admin, which searches unpublished articles too
+    candidates_only: bool = False  # the admin's list: which articles match, in order; no page, no total
     impossible: bool = False  # a filter names nothing that exists: nothing can match
 
     @property
@@ -98,6 +99,8 @@ def search(request):
     # The first CANDIDATES results in this order: facets are counted over them.
     results.candidate_keys = ordered_keys(backend, plan, order, 0, CANDIDATES)
     results.candidate_ids = [article_id_of(key) for key in results.candidate_keys]
+    if request.candidates_only:
+        return results
     if offset + PAGE_SIZE + 1 <= CANDIDATES:
         page_keys = results.candidate_keys[offset : offset + PAGE_SIZE + 1]
     else:

@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from django.db import connections
 from django.utils import timezone
 
-from ..models import ENTITY_KINDS, Alias, Article, Incident
+from ..models import ENTITY_KINDS, Article, Incident
 
 EPOCH_OFFSET = 2208988800  # seconds from 1900-01-01 to 1970-01-01
 ID_BITS = 30
@@ -295,10 +295,7 @@ class PostgresSchema:
         # is then found from this index instead of by reading every article that has it.
         yield f"CREATE INDEX IF NOT EXISTS {self.table}_head ON {self.table} USING gin (head_vector)"
         yield f"CREATE INDEX IF NOT EXISTS {self.table}_headline ON {self.table} USING gin (headline_vector)"
-        # Close names for "did you mean", by trigram similarity.
-        named = [(kind.model._meta.db_table, "name_key") for kind in ENTITY_KINDS.values()]
-        for table, column in [*named, (Alias._meta.db_table, "key")]:
-            yield f"CREATE INDEX IF NOT EXISTS {table}_{column}_trgm ON {table} USING gin ({column} gin_trgm_ops)"
+        # Close names for "did you mean" use the trigram indexes on entity and alias names (migration 0007).
         yield (
             "CREATE OR REPLACE FUNCTION archive_search_reindex(ids bigint[]) RETURNS void LANGUAGE sql AS $$ "
             f"DELETE FROM {self.table} WHERE article_id = ANY(ids); "

@@ -1,4 +1,4 @@
-"""Timing the public pages against the archive in the database, as a reader would ask for them.
+"""Timing the public pages, search and suggestions against the archive in the database, as readers ask for them.
 
 Pages are fetched in-process with Django's test client, so the figures are the
 application's own time (view, queries, template), without a web server. The
@@ -10,13 +10,22 @@ import random
 import statistics
 import time
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.db import connection
 from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 
-from .models import ENTITY_KINDS, Article
+from ..models import ENTITY_KINDS, Article
+
+
+def percentile_ms(times, fraction):
+    """The `fraction` percentile of `times` (seconds), in milliseconds: the nearest rank, no interpolation."""
+    if not times:
+        return 0.0
+    ordered = sorted(times)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))] * 1000
 
 
 @dataclass
@@ -32,8 +41,7 @@ class Measurement:
 
     @property
     def p95_ms(self):
-        ordered = sorted(self.times)
-        return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))] * 1000
+        return percentile_ms(self.times, 0.95)
 
     @property
     def query_range(self):
@@ -84,6 +92,8 @@ def page_sets(rng, samples):
         if kind.key == "place":
             pages[f"{kind.label} page 200 of the most covered"] = [popular.get_absolute_url() + "?page=200"]
             pages["entity feed (most covered place)"] = [f"/feeds/places/{popular.slug}.atom"]
+            # Its name finds it in every spelling: a search that reads many articles.
+            pages["search feed (Atom), most covered place"] = [f"/search/feed/?{urlencode({'q': popular.name})}"]
     latest = Article.objects.published().order_by("-published_at").first().published_at
     pages.update(
         {
@@ -93,11 +103,13 @@ def page_sets(rng, samples):
             "organisations index": ["/organisations/"],
             "incidents index": ["/incidents/"],
             "incidents, filtered": ["/incidents/?type=battle"],
+            "archive index (years)": ["/archive/"],
             "archive year": [f"/archive/{latest.year}/"],
             "archive month": [f"/archive/{latest.year}/{latest.month}/"],
             "archive day": [f"/archive/{latest.year}/{latest.month}/{latest.day}/"],
             "latest feed (Atom)": ["/feeds/latest.atom"],
             "sitemap index": ["/sitemap.xml"],
+            "articles sitemap, page 1": ["/sitemap-articles.xml"],
             "news sitemap": ["/sitemap-news.xml"],
         }
     )
@@ -121,20 +133,29 @@ def measure_pages(repeat, samples, seed, only):
         if only and only not in name:
             continue
         urls = [url for url in urls if url]
-        if not urls:
-            continue
-        client.get(urls[0])  # warm the process (imports, templates), not the database
-        times, queries, statuses = [], [], set()
-        for index in range(repeat):
-            url = urls[index % len(urls)]
-            with CaptureQueriesContext(connection) as captured:
-                started = time.perf_counter()
-                response = client.get(url)
-                times.append(time.perf_counter() - started)
-            queries.append(len(captured))
-            statuses.add(response.status_code)
-        results.append(Measurement(name, times, queries, statuses))
+        if urls:
+            results.append(time_requests(client, name, urls, repeat))
     return results
+
+
+def time_requests(client, name, urls, repeat, post=None):
+    """Request `urls` `repeat` times in turn (a POST of `post(url)` if given) after one unmeasured
+    request that warms the process (imports, templates), not the database."""
+
+    def send(url):
+        return client.post(url, post(url)) if post else client.get(url)
+
+    send(urls[-1])  # the last: a POST's form goes stale once sent, and the loop reaches it last if at all
+    times, queries, statuses = [], [], set()
+    for index in range(repeat):
+        url = urls[index % len(urls)]
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = send(url)
+            times.append(time.perf_counter() - started)
+        queries.append(len(captured))
+        statuses.add(response.status_code)
+    return Measurement(name, times, queries, statuses)
 
 
 # ---------------------------------------------------------------- search
@@ -142,8 +163,8 @@ def measure_pages(repeat, samples, seed, only):
 
 def search_mix(rng, count=260):
     """A fixed mix of searches drawn from this archive: [(kind of query, GET parameters)]."""
-    from .models import SearchWord
-    from .search.snippets import plain_text
+    from ..models import SearchWord
+    from ..search.snippets import plain_text
 
     common = list(SearchWord.objects.order_by("-articles").values_list("word", flat=True)[:200])
     rare = list(SearchWord.objects.filter(articles__lte=20).order_by("word").values_list("word", flat=True)[:2000])
@@ -184,10 +205,10 @@ def measure_search(seed=1, exhaustive_check=True):
     ten with an exhaustive ranking. Returns ({kind: (code, page)} with "all" first, overlaps)."""
     from django.http import QueryDict
 
-    from .search import engine
-    from .search.engine import SearchRequest, search
-    from .search.schema import article_id_of
-    from .search.views import search_context
+    from ..search import engine
+    from ..search.engine import SearchRequest, search
+    from ..search.schema import article_id_of
+    from ..search.views import search_context
 
     rng = random.Random(seed)
     client = Client()
@@ -222,7 +243,7 @@ def measure_search(seed=1, exhaustive_check=True):
 
 def measure_tagging(repeat=50):
     """Build the matcher from every name and alias in the archive, then suggest for a 1,000-word article."""
-    from .tagging import Matcher, all_spellings
+    from ..tagging import Matcher, all_spellings
 
     started = time.perf_counter()
     spellings = all_spellings()
