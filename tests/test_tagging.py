@@ -23,6 +23,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from archive.benchmarks.public import suggestion_quality
 from archive.models import (
     ENTITY_KINDS,
     Alias,
@@ -1039,34 +1040,11 @@ def test_suggestions_agree_with_the_links_of_a_generated_archive():
         stdout=io.StringIO(),
         stderr=io.StringIO(),
     )
-    linked_total = found_total = suggested_total = wrong_total = 0
-    misses, wrongs = [], []
-    for article in Article.objects.all():
-        linked = {
-            (kind.key, pk)
-            for kind in ENTITY_KINDS.values()
-            for pk in kind.link_model.objects.filter(content_object=article).values_list("tag_id", flat=True)
-        }
-        suggested = {(s.kind.key, s.entity_id): s for s in suggest(article)}
-        assert all(s.linked == (key in linked) for key, s in suggested.items())
-        linked_total += len(linked)
-        found_total += len(linked & suggested.keys())
-        suggested_total += len(suggested)
-        wrong = suggested.keys() - linked
-        wrong_total += len(wrong)
-        misses += [(article.pk, key) for key in linked - suggested.keys()]
-        wrongs += [(article.pk, suggested[key].name, suggested[key].spellings) for key in wrong]
+    quality = suggestion_quality(Article.objects.all())
 
-    recall = found_total / linked_total
-    wrong_share = wrong_total / suggested_total
-    print(
-        f"\nquality: {Article.objects.count()} articles, {linked_total} links, {suggested_total} suggestions; "
-        f"recall {recall:.4f} ({found_total}/{linked_total}), wrong {wrong_share:.4f} ({wrong_total}/{suggested_total})"
-    )
-    print("missed (first 10):", misses[:10])
-    print("wrong (first 10):", wrongs[:10])
-    assert recall >= 0.95, misses[:20]
-    assert wrong_share <= 0.05, wrongs[:20]
+    assert quality.articles == 400 and quality.links > 1000
+    assert quality.recall >= 0.95, quality.misses[:20]
+    assert quality.wrong_share <= 0.05, quality.wrongs[:20]
 
 
 # ================================================================ 8. speed

@@ -241,13 +241,63 @@ def measure_search(seed=1, exhaustive_check=True):
 # ---------------------------------------------------------------- entity suggestions
 
 
-def measure_tagging(repeat=50):
-    """Build the matcher from every name and alias in the archive, then suggest for a 1,000-word article."""
+@dataclass
+class SuggestionQuality:
+    articles: int
+    links: int
+    found: int  # links the suggestions also name
+    suggested: int
+    wrong: int  # suggestions of entities the article is not linked to
+    misses: list
+    wrongs: list
+
+    @property
+    def recall(self):
+        return self.found / max(self.links, 1)
+
+    @property
+    def wrong_share(self):
+        return self.wrong / max(self.suggested, 1)
+
+
+def suggestion_quality(articles):
+    """How far the suggestions for `articles` agree with the links they have (a generated archive's
+    links name exactly the entities its text names)."""
+    from ..tagging import suggest
+
+    quality = SuggestionQuality(0, 0, 0, 0, 0, [], [])
+    for article in articles:
+        linked = {
+            (kind.key, pk)
+            for kind in ENTITY_KINDS.values()
+            for pk in kind.link_model.objects.filter(content_object=article).values_list("tag_id", flat=True)
+        }
+        suggested = {(s.kind.key, s.entity_id): s for s in suggest(article)}
+        wrong = suggested.keys() - linked
+        quality.articles += 1
+        quality.links += len(linked)
+        quality.found += len(linked & suggested.keys())
+        quality.suggested += len(suggested)
+        quality.wrong += len(wrong)
+        quality.misses += [(article.pk, key) for key in linked - suggested.keys()]
+        quality.wrongs += [(article.pk, suggested[key].name, suggested[key].spellings) for key in wrong]
+    return quality
+
+
+def measure_tagging(repeat=50, sample=1000, seed=1):
+    """Build the matcher from every name and alias in the archive, and from exactly 100,000 of them
+    when there are more; suggest for a 1,000-word article; and compare the suggestions for `sample`
+    articles drawn at random with their links."""
     from ..tagging import Matcher, all_spellings
 
     started = time.perf_counter()
     spellings = all_spellings()
     read = time.perf_counter() - started
+    built_100k = None
+    if len(spellings) > 100_000:
+        started = time.perf_counter()
+        Matcher(spellings[:100_000])
+        built_100k = time.perf_counter() - started
     started = time.perf_counter()
     matcher = Matcher(spellings)
     built = time.perf_counter() - started
@@ -259,9 +309,14 @@ def measure_tagging(repeat=50):
         started = time.perf_counter()
         matcher.find(article)
         times.append(time.perf_counter() - started)
+    rng = random.Random(seed)
+    high = Article.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    picked = sorted({rng.randint(1, high) for _ in range(sample)}) if high else []
     return {
         "spellings": len(spellings),
         "read_seconds": read,
         "build_seconds": built,
+        "build_100k_seconds": built_100k,
         "suggest": Measurement("suggest, 1,000-word article", times, [0], {200}),
+        "quality": suggestion_quality(Article.objects.filter(pk__in=picked)),
     }

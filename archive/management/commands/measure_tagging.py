@@ -14,3 +14,11 @@ class Command(BaseCommand):
             f"Suggesting for a 1,000-word article: median {result['suggest'].median_ms:.2f} ms, "
             f"95th percentile {result['suggest'].p95_ms:.2f} ms."
         )
+        if result["build_100k_seconds"] is not None:
+            self.stdout.write(f"Built from 100,000 of them: {result['build_100k_seconds']:.2f} s.")
+        quality = result["quality"]
+        self.stdout.write(
+            f"Suggestions for {quality.articles:,} articles drawn at random: recall {quality.recall:.2%} "
+            f"({quality.found:,} of {quality.links:,} links), wrong {quality.wrong_share:.2%} "
+            f"({quality.wrong:,} of {quality.suggested:,} suggestions)."
+        )
