@@ -26,7 +26,7 @@ install: $(STAMP)
 ## Set up (first run: demo archive and sample article), print the admin login, serve on http://127.0.0.1:8000
 run: install
 	DJANGO_DEBUG=1 $(MANAGE) migrate --noinput
-	DJANGO_DEBUG=1 $(MANAGE) prepare_demo --articles $(DEMO_ARTICLES)
+	DJANGO_DEBUG=1 $(MANAGE) prepare_demo --articles $(DEMO_ARTICLES) --address $(HOST):$(PORT)
 	DJANGO_DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
 
 ## Serve the site as in production: gunicorn (config/gunicorn.conf.py), DEBUG off, compressed and

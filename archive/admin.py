@@ -175,7 +175,7 @@ class ArticleAdmin(WorkflowAdmin, ArticleRecordsAdmin, LargeListAdmin):
     """The workflow's rules (WorkflowAdmin) over the article's record: versions, revisions, history."""
 
     form = ArticleAdminForm
-    list_display = ["headline", "status_label", "publication", "published_at", "updated_at", "opened_version"]
+    list_display = ["headline", "status_label", "publication", "published_at", "opened_version"]
     # Publication is the field corrected most across many articles at once (an outlet's name spelt two ways).
     list_editable = ["publication"]
     list_filter = [VisibilityFilter, PublicationFilter, "published_at"]

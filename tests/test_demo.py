@@ -3,6 +3,7 @@ import io
 from collections import Counter
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -92,3 +93,24 @@ def test_some_generated_articles_are_not_public():
     statuses = set(Article.objects.values_list("status", flat=True))
     assert {"published", "draft"} <= statuses
     assert Article.objects.published().count() < 600
+
+
+def test_prepare_demo_fills_an_empty_archive_once_and_prints_a_working_login(tmp_path, monkeypatch):
+    from archive.management.commands import prepare_demo
+
+    monkeypatch.setattr(prepare_demo, "PASSWORD_FILE", tmp_path / "admin-password.txt")
+    output = io.StringIO()
+    call_command("prepare_demo", articles=30, address="127.0.0.1:8123", stdout=output, stderr=io.StringIO())
+
+    printed = output.getvalue()
+    password = (tmp_path / "admin-password.txt").read_text().strip()
+    assert "http://127.0.0.1:8123/admin/" in printed and password in printed
+    assert Article.objects.count() == 31  # the demo archive and the sample wire story
+    assert Article.objects.filter(import_key__startswith="wire:").get().status == Article.Status.PUBLISHED
+    user = get_user_model().objects.get(username="admin")
+    assert user.is_superuser and user.check_password(password)
+
+    again = io.StringIO()
+    call_command("prepare_demo", articles=30, stdout=again, stderr=io.StringIO())
+    assert "already has content" in again.getvalue() and Article.objects.count() == 31
+    assert password in again.getvalue()

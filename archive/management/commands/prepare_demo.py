@@ -20,17 +20,20 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--articles", type=int, default=3000, help="Size of the demo archive (default 3000).")
         parser.add_argument("--username", default="admin")
+        parser.add_argument(
+            "--address", default="127.0.0.1:8000", help="Where the site will be served, for the login line."
+        )
 
-    def handle(self, *args, articles, username, **options):
+    def handle(self, *args, articles, username, address, **options):
         empty = not Article.objects.exists() and not any(k.model.objects.exists() for k in ENTITY_KINDS.values())
         if empty:
             call_command("generate_demo", articles=articles, stdout=self.stdout, stderr=self.stderr)
             call_command("import_articles", str(SAMPLE_WIRE_FILES), status="published", stdout=self.stdout)
         else:
             self.stdout.write("The archive already has content; leaving it as it is.")
-        self.ensure_admin(username)
+        self.ensure_admin(username, address)
 
-    def ensure_admin(self, username):
+    def ensure_admin(self, username, address):
         User = get_user_model()
         user = User.objects.filter(username=username).first()
         if user is None or not PASSWORD_FILE.exists():
@@ -46,7 +49,12 @@ class Command(BaseCommand):
         password = PASSWORD_FILE.read_text().strip()
         self.stdout.write(
             self.style.SUCCESS(
-                f"\n  Admin: http://127.0.0.1:8000/admin/   username: {username}   password: {password}\n"
-                f"  (the password is kept in {PASSWORD_FILE.relative_to(settings.BASE_DIR)})\n"
+                f"\n  Admin: http://{address}/admin/   username: {username}   password: {password}\n"
+                f"  (the password is kept in {shown_path(PASSWORD_FILE)})\n"
             )
         )
+
+
+def shown_path(path):
+    """The path from the project folder, where it lies inside it."""
+    return path.relative_to(settings.BASE_DIR) if path.is_relative_to(settings.BASE_DIR) else path
