@@ -26,7 +26,7 @@ from .diffs import compare
 from .locking import StaleArticle, check_version, lock_article, locked_articles
 from .models import Article, Revision
 from .restoring import deleted_articles, plan_restore, restore
-from .revisions import record_deletions, record_revision, snapshot, without_record
+from .revisions import keep_as_found, record_deletions, record_revision, snapshot, without_record
 
 REVISIONS_PER_PAGE = 50
 
@@ -112,6 +112,9 @@ class ArticleRowFormSet(BaseModelFormSet):
 
     def clean(self):
         super().clean()
+        # The rows about to change, as they are in the database (the forms' instances hold the edits by now).
+        changed = [form.instance.pk for form in self.forms if form.has_changed() and form.instance.pk]
+        keep_as_found(list(Article.objects.filter(pk__in=changed)))
         for form in self.forms:
             if form.has_changed() and not self.model_admin.has_change_permission(self.request, form.instance):
                 form.changed_data.clear()  # left as it is, as a stale row is
@@ -149,6 +152,8 @@ class ArticleRecordsAdmin(admin.ModelAdmin):
         if article is not None and request.method == "POST" and transaction.get_connection().in_atomic_block:
             # A change form's POST runs in one transaction: validate and save against the row as it is now.
             article = lock_article(article.pk)
+            if request.resolver_match.url_name == "archive_article_change":
+                keep_as_found([article])
         return article
 
     def get_fieldsets(self, request, obj=None):

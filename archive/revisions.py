@@ -142,6 +142,33 @@ def record_revision(article, *, user=None, action=None, summary="", status_befor
     )
 
 
+def keep_as_found(articles, before=None):
+    """A first revision for each of `articles` that has none yet, as it stands before the change
+    about to be made to it: generated articles, and those older than the record, have no history,
+    and their first change must still be one that can be compared and undone.
+
+    `articles` are in their state before the change; `before` is {article id: snapshot} of
+    them when the caller has read it already.
+    """
+    pks = [article.pk for article in articles]
+    recorded = set(Revision.objects.filter(article_id__in=pks).values_list("article_id", flat=True).distinct())
+    missing = [article for article in articles if article.pk not in recorded]
+    if not missing:
+        return
+    data = {article.pk: before[article.pk] for article in missing} if before else snapshots(missing)
+    Revision.objects.bulk_create(
+        Revision(
+            article_id=article.pk,
+            number=1,
+            action=Revision.Action.FOUND,
+            summary="As it stood before its first recorded change",
+            article_version=article.version,
+            data=data[article.pk],
+        )
+        for article in missing
+    )
+
+
 def latest_numbers(article_pks):
     """{article id: number of its latest revision}, for the articles that have any."""
     return dict(

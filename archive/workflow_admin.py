@@ -20,7 +20,7 @@ from django.urls import reverse
 from . import workflow
 from .locking import locked_articles
 from .models import Article, Correction, Revision
-from .revisions import record_revision, status_action
+from .revisions import keep_as_found, record_revision, status_action
 
 Status = Article.Status
 
@@ -232,7 +232,9 @@ class WorkflowAdmin:
         moved, refusals = 0, {}
         with transaction.atomic():
             # Each as it is now, locked: never a copy an editor may be saving over at this moment.
-            for article in locked_articles(articles.order_by("pk")):
+            locked = list(locked_articles(articles.order_by("pk")))
+            keep_as_found(locked)
+            for article in locked:
                 refusal = workflow.refusal(request.user, article, status=target)
                 if refusal:
                     refusals.setdefault(refusal, []).append(article)

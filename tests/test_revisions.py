@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import json
 import re
 
 import pytest
@@ -216,10 +217,12 @@ def test_publish_and_unpublish_actions_record_a_revision_per_article(editor_clie
 
     first = Revision.objects.filter(article=drafts[0]).order_by("number")
     assert [(revision.action, revision.user) for revision in first] == [
+        (Revision.Action.FOUND, None),  # as it was before its first recorded change
         (Revision.Action.PUBLISHED, editor),
         (Revision.Action.RETURNED, editor),
     ]
-    assert Revision.objects.get(article=drafts[1]).action == Revision.Action.PUBLISHED
+    assert first[0].data["fields"]["status"] == Article.Status.DRAFT
+    assert Revision.objects.get(article=drafts[1], number=2).action == Revision.Action.PUBLISHED
 
 
 @pytest.mark.django_db
@@ -609,3 +612,37 @@ def test_a_snapshot_spells_a_moment_the_same_in_any_time_zone(recorded_article):
 
     assert snapshot(article) == snapshot(Article.objects.get(pk=article.pk))
     assert timezone.is_aware(article.published_at)
+
+
+def test_the_first_change_to_an_article_without_history_keeps_it_as_found_and_can_be_undone(editor_client, editor):
+    article = make_article(headline="Generated headline", body="Generated body.")
+    assert not Revision.objects.filter(article=article).exists()  # as the demo generator leaves them
+
+    response = save_change_form(editor_client, article, headline="Edited headline")
+
+    assert response.status_code == 302
+    found, edited = Revision.objects.filter(article=article).order_by("number")
+    assert (found.number, found.action, found.data["fields"]["headline"]) == (1, "found", "Generated headline")
+    assert (edited.number, edited.action, edited.user) == (2, "edited", editor)
+    assert edited.summary == "Headline edited"
+    page = editor_client.get(revision_url(article.pk, 2)).content.decode()
+    assert "Generated" in page and "Edited" in page
+    editor_client.post(restore_url(article.pk, 1), {"version": Article.objects.get(pk=article.pk).version})
+    assert Article.objects.get(pk=article.pk).headline == "Generated headline"
+
+
+def test_an_import_that_changes_an_article_without_history_keeps_it_as_found_first(db, tmp_path):
+    article = make_article(headline="Before the import")
+    export = tmp_path / "archive.jsonl"
+    call_command("export_articles", output=str(export), stdout=io.StringIO())
+    line = json.loads(export.read_text())
+    line["headline"] = "After the import"
+    export.write_text(json.dumps(line) + "\n")
+
+    call_command("import_articles", str(export), stdout=io.StringIO(), stderr=io.StringIO())
+
+    revisions = list(Revision.objects.filter(article=article).order_by("number"))
+    assert [(r.action, r.data["fields"]["headline"]) for r in revisions] == [
+        ("found", "Before the import"),
+        ("imported", "After the import"),
+    ]

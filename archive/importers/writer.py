@@ -270,6 +270,7 @@ class Writer:
         for article in changed:
             if article.pk in self.guarded:
                 self.refuse_undoing_edits(article, after[article.pk])
+        revisions.keep_as_found(changed, before=self.before)
         if changed:
             Article.objects.filter(pk__in=[article.pk for article in changed]).update(version=models.F("version") + 1)
             for article in changed:

@@ -34,6 +34,7 @@ class Revision(models.Model):
         CORRECTED = "corrected", "Corrected"
         ENTITIES_MERGED = "merged", "Entities merged"
         DELETED = "deleted", "Deleted"
+        FOUND = "found", "As found"
 
     article = models.ForeignKey(
         Article, on_delete=models.DO_NOTHING, db_constraint=False, related_name="revisions", db_index=False
