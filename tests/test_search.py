@@ -1340,3 +1340,20 @@ if connection.vendor == "sqlite":
 
         assert [near.entity for near in near_duplicates(Person, "Volodymyr Zelensky")] == [zelenskiy]
         assert [near.close_name for near in near_duplicates(Person, "Zelenskyy")] == ["Zelensky"]
+
+
+def test_the_search_feed_runs_a_bounded_number_of_queries(client, django_assert_max_num_queries, zelenskiy):
+    kyiv = make_place("Kyiv")
+    build_matches(5, kyiv, zelenskiy)
+    client.get(FEED, {"q": "drone"})  # warm the per-process caches (content types) first
+    with django_assert_max_num_queries(QUERY_BOUND), CaptureQueriesContext(connection) as five:
+        assert len(feedparser.parse(client.get(FEED, {"q": "drone"}).content).entries) == 5
+    build_matches(55, kyiv, zelenskiy)
+
+    with django_assert_max_num_queries(QUERY_BOUND), CaptureQueriesContext(connection) as sixty:
+        parsed = feedparser.parse(client.get(FEED, {"q": "drone"}).content)
+
+    assert len(parsed.entries) == 20
+    # Each entry names the entities its article covers, fetched for the page at once.
+    assert {tag.term for tag in parsed.entries[0].tags} == {"Kyiv", zelenskiy.name}
+    assert len(sixty) == len(five)

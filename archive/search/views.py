@@ -1,5 +1,6 @@
 """The search page and a feed for any search."""
 
+from django.db.models import prefetch_related_objects
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -7,6 +8,7 @@ from django.utils.http import urlencode
 
 from ..feeds import ArticleFeed
 from ..forms import SearchForm
+from ..models import ENTITY_KINDS
 from .engine import COUNT_CAP, SearchRequest, search
 from .facets import entity_facets, result_entities, year_facets
 from .query import words_of
@@ -105,4 +107,7 @@ class SearchFeed(ArticleFeed):
         return "The newest articles matching this search."
 
     def items(self, search_request):
-        return search(search_request).articles
+        articles = search(search_request).articles
+        # Each item names its entities as categories: fetch them for the whole page at once.
+        prefetch_related_objects(articles, *(kind.article_field for kind in ENTITY_KINDS.values()))
+        return articles
