@@ -497,6 +497,50 @@ def test_a_year_page_never_reads_the_years_articles(client):
     assert not article_rows, article_rows
 
 
+def test_the_archive_index_lists_only_years_with_published_articles_newest_first(client):
+    for year in (2019, 2024, 2020):
+        make_article(published_at=datetime.datetime(year, 6, 1, 12, tzinfo=datetime.UTC))
+    make_article(status=Article.Status.DRAFT, published_at=datetime.datetime(2021, 6, 1, tzinfo=datetime.UTC))
+    make_withdrawn(published_at=datetime.datetime(2022, 6, 1, tzinfo=datetime.UTC))
+    make_article(published_at=timezone.now() + datetime.timedelta(days=800))  # scheduled
+
+    years = re.findall(r'href="/archive/(\d+)/"', html_of(client, "/archive/"))
+
+    assert years == ["2024", "2020", "2019"]
+
+
+def test_the_archive_index_says_so_when_nothing_is_published(client):
+    make_draft()
+    assert "Nothing published yet." in html_of(client, "/archive/")
+
+
+def spread_articles(count):
+    """`count` articles, a few days apart over several years, for the date pages."""
+    start = datetime.datetime(2019, 1, 1, 12, tzinfo=datetime.UTC)
+    for number in range(count):
+        make_article(published_at=start + datetime.timedelta(days=7 * number + number % 3))
+
+
+DATE_PAGES = [("/archive/", 2), ("/archive/2019/", 2), ("/archive/2019/1/", 6), ("/archive/2019/1/1/", 7), ("/", 8)]
+
+
+@pytest.mark.parametrize("path, bound", DATE_PAGES)
+def test_date_pages_and_home_run_a_fixed_number_of_queries(
+    client, settings, django_assert_max_num_queries, path, bound
+):
+    settings.ARCHIVE_PAGE_CACHE = False  # count the queries of rendering, every time
+    spread_articles(10)
+    client.get(path)  # per-process caches (content types) first
+    with django_assert_max_num_queries(bound), CaptureQueriesContext(connection) as few:
+        assert client.get(path).status_code == 200
+    spread_articles(300)
+
+    with django_assert_max_num_queries(bound), CaptureQueriesContext(connection) as many:
+        assert client.get(path).status_code == 200
+
+    assert len(many) == len(few)
+
+
 @pytest.mark.parametrize(
     "path", ["/archive/2023/", "/archive/2024/13/", "/archive/2024/2/30/", "/archive/99999/", "/archive/2024/3/6/"]
 )
