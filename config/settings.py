@@ -169,19 +169,22 @@ ARCHIVE_PAGE_SIZE = 20
 
 # ---------------------------------------------------------------- the shared cache
 
-# Rendered public pages (see archive.caching) and rate-limit counts. In-process by
-# default; with REDIS_URL every app server shares one cache, so a change made through
-# any of them drops the pages it affects for all, and a rate limit counts a client's
-# requests whichever worker answers them.
+# Rendered public pages (see archive.caching), the times of the changes that drop
+# them, and rate-limit counts: shared by every worker process, so a change made
+# through one drops the pages it affects for all, and a rate limit counts a
+# client's requests whichever worker answers. Without REDIS_URL, files in one
+# folder (every worker on this machine, which is all an SQLite archive has); with
+# it, Redis, for several app servers.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
         else {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            # Room for pages and the change times of what they show.
-            "OPTIONS": {"MAX_ENTRIES": 20_000},
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("DJANGO_CACHE_DIR") or BASE_DIR / "var" / "cache",
+            # Each write lists the folder to keep it under this size: a few milliseconds at 5,000.
+            "OPTIONS": {"MAX_ENTRIES": 5_000},
         }
     )
 }

@@ -197,3 +197,22 @@ def test_a_number_setting_out_of_range_is_refused_by_name(name, value):
     assert result.returncode != 0
     assert f"{name} must be a whole number of at least" in result.stderr
     assert repr(value) in result.stderr
+
+
+def cache_in_fresh_process(code, **environ):
+    script = f"import django; django.setup(); from django.core.cache import cache; {code}"
+    env = environment(**environ, DJANGO_DEBUG="1", DJANGO_SETTINGS_MODULE="config.settings")
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_without_redis_every_worker_process_shares_one_cache(tmp_path):
+    # A change recorded by one worker must drop the pages every other worker keeps,
+    # and a rate limit must count requests whichever worker answers them.
+    folder = str(tmp_path / "cache")
+    cache_in_fresh_process("cache.set('pages:tag:a:1', 42, None)", DJANGO_CACHE_DIR=folder)
+
+    read = "print(cache.get('pages:tag:a:1'))"
+    assert cache_in_fresh_process(read, DJANGO_CACHE_DIR=folder) == "42"
+    assert cache_in_fresh_process(read, DJANGO_CACHE_DIR=str(tmp_path / "other")) == "None"
