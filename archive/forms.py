@@ -1,7 +1,6 @@
 """Forms readers fill in: filters on the public lists."""
 
 from django import forms
-from django.db import models
 
 from .coverage import place_and_descendants
 from .models import ENTITY_KINDS, Incident, Place
@@ -26,8 +25,11 @@ class IncidentFilterForm(forms.Form):
         self.fields["place"].queryset = Place.objects.public().filter(
             kind__in=[Place.Kind.COUNTRY, Place.Kind.REGION, Place.Kind.CITY]
         )
-        span = Incident.objects.aggregate(first=models.Min("date"), last=models.Max("date"))
-        years = range(span["last"].year, span["first"].year - 1, -1) if span["first"] else []
+        # The first and last public incidents, from the two ends of the date index: an incident
+        # only drafts mention must not show its year.
+        public = Incident.objects.public().values("date")
+        first, last = public.order_by("date").first(), public.order_by("-date").first()
+        years = range(last["date"].year, first["date"].year - 1, -1) if first else []
         self.fields["year"].choices = [("", "Any year"), *((year, year) for year in years)]
 
     def filter(self, incidents):

@@ -440,6 +440,17 @@ def test_incidents_index_filters_by_type_place_and_year(client):
     assert "Sumy strike" not in html_of(client, "/incidents/", year="2025")
 
 
+def test_the_incident_year_filter_offers_only_years_of_public_incidents(client):
+    make_article(incidents=[make_incident("Public strike", date=datetime.date(2023, 5, 1))])
+    make_article(incidents=[make_incident("Later strike", date=datetime.date(2025, 5, 1))])
+    make_draft(incidents=[make_incident("Hidden strike", date=datetime.date(2019, 5, 1))])
+    make_scheduled(incidents=[make_incident("Coming strike", date=datetime.date(2026, 5, 1))])
+
+    offered = re.findall(r'<option value="(\d{4})"', html_of(client, "/incidents/"))
+
+    assert offered == ["2025", "2024", "2023"]
+
+
 @pytest.mark.parametrize(
     "params",
     [
