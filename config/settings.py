@@ -254,5 +254,10 @@ AXES_DISABLE_ACCESS_LOG = True
 # 0 switches a limit off. The path prefixes are matched in order, the first wins.
 RATE_LIMITS = [
     {"name": "search", "paths": ["/search/"], "requests": env_int("DJANGO_SEARCH_RATE_LIMIT", 60), "seconds": 60},
-    {"name": "feeds", "paths": ["/feeds/"], "requests": env_int("DJANGO_FEED_RATE_LIMIT", 120), "seconds": 60},
+    {
+        "name": "feeds",
+        "paths": ["/feeds/", "/corrections/feed."],
+        "requests": env_int("DJANGO_FEED_RATE_LIMIT", 120),
+        "seconds": 60,
+    },
 ]

@@ -28,10 +28,8 @@ def clock(monkeypatch):
 @pytest.fixture
 def limits(settings, clock):
     """Small limits, the configured paths: 3 searches and 5 feed reads a minute."""
-    settings.RATE_LIMITS = [
-        {"name": "search", "paths": ["/search/"], "requests": 3, "seconds": 60},
-        {"name": "feeds", "paths": ["/feeds/"], "requests": 5, "seconds": 60},
-    ]
+    small = {"search": 3, "feeds": 5}
+    settings.RATE_LIMITS = [{**rule, "requests": small[rule["name"]]} for rule in settings.RATE_LIMITS]
     make_article(headline="Grain corridor talks in Istanbul")
 
 
@@ -45,7 +43,7 @@ def test_the_limits_are_sixty_searches_and_a_hundred_and_twenty_feed_reads_a_min
 
     assert [(rule["paths"], rule["requests"], rule["seconds"]) for rule in defaults] == [
         (["/search/"], 60, 60),
-        (["/feeds/"], 120, 60),
+        (["/feeds/", "/corrections/feed."], 120, 60),
     ]
     assert [rule["requests"] for rule in configured["RATE_LIMITS"]] == [10, 0]
 
@@ -74,6 +72,14 @@ def test_feeds_have_their_own_limit(client, limits):
 
     assert statuses(client, "/feeds/latest.atom", 6) == [200] * 5 + [429]
     assert statuses(client, "/feeds/latest.rss", 1) == [429]
+
+
+def test_the_corrections_feeds_count_as_feed_reads(client, limits):
+    statuses(client, "/feeds/latest.atom", 3)
+
+    assert statuses(client, "/corrections/feed.rss", 3) == [200, 200, 429]
+    assert statuses(client, "/corrections/feed.atom", 1) == [429]
+    assert statuses(client, "/corrections/", 1) == [200]  # the page itself is not a feed
 
 
 def test_pages_without_a_limit_are_never_refused(client, limits):
