@@ -1,14 +1,14 @@
 """RSS 2.0 and Atom feeds: the latest articles, the latest of each entity, and the latest corrections."""
 
 from django.contrib.syndication.views import Feed
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import format_html, linebreaks
 
 from .caching import coverage_tag, depends_on, entity_tag
 from .coverage import Coverage
-from .models import ENTITY_KINDS, Article, Correction
+from .models import ENTITY_KINDS, Article, Correction, SlugRedirect
 from .rendering import render_markdown
 
 FEED_SIZE = 30
@@ -74,6 +74,18 @@ class LatestArticlesAtomFeed(LatestArticlesFeed):
 
 
 class EntityFeed(ArticleFeed):
+    url_name = "archive:feed_entity_rss"
+
+    def __call__(self, request, kind, slug):
+        try:
+            return super().__call__(request, kind=kind, slug=slug)
+        except Http404:
+            # Readers subscribed before a rename or a merge: send their reader on to the new address.
+            target = SlugRedirect.target_in(kind.model.objects.public(), slug)
+            if target is None:
+                raise
+            return HttpResponsePermanentRedirect(reverse(self.url_name, args=[kind.url_prefix, target.slug]))
+
     def get_object(self, request, kind, slug):
         entity = kind.model.objects.public().filter(slug=slug).first()
         if entity is None:
@@ -96,6 +108,7 @@ class EntityFeed(ArticleFeed):
 
 class EntityAtomFeed(EntityFeed):
     feed_type = Atom1Feed
+    url_name = "archive:feed_entity_atom"
 
     def subtitle(self, entity):
         return self.description(entity)

@@ -253,6 +253,21 @@ def test_entity_feed_for_an_unknown_slug_is_not_found(client, fmt):
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
+def test_a_renamed_entitys_old_feed_address_redirects_to_its_new_one(client, fmt):
+    place = make_place("Kiev")
+    make_article(places=[place])
+    old_url = entity_url(fmt, place)
+    place.name = "Kyiv"
+    place.save()
+
+    response = client.get(old_url)
+
+    assert response.status_code == 301
+    assert response["Location"] == entity_url(fmt, place) == f"/feeds/places/kyiv.{fmt}"
+    fetch_feed(client, response["Location"], fmt)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
 def test_entity_feed_under_another_kind_is_not_found(client, fmt):
     person = make_person()
     make_article(people=[person])
