@@ -1,6 +1,8 @@
 """Forms readers fill in: filters on the public lists."""
 
 from django import forms
+from django.core.validators import slug_re
+from django.db.models import Q
 
 from .coverage import place_and_descendants
 from .models import ENTITY_KINDS, Incident, Place
@@ -21,10 +23,13 @@ class IncidentFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Countries, regions and cities: wide enough to be useful, few enough to list.
-        self.fields["place"].queryset = Place.objects.public().filter(
-            kind__in=[Place.Kind.COUNTRY, Place.Kind.REGION, Place.Kind.CITY]
-        )
+        # Countries, regions and cities: wide enough to be useful, few enough to list. Any other
+        # place's page links here too ("All incidents in ..."): that place is offered as well.
+        listed = Q(kind__in=[Place.Kind.COUNTRY, Place.Kind.REGION, Place.Kind.CITY])
+        asked = self.data.get("place") if self.is_bound else None
+        if isinstance(asked, str) and slug_re.match(asked):
+            listed |= Q(slug=asked)
+        self.fields["place"].queryset = Place.objects.public().filter(listed)
         # The first and last public incidents, from the two ends of the date index: an incident
         # only drafts mention must not show its year.
         public = Incident.objects.public().values("date")

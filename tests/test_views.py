@@ -440,6 +440,18 @@ def test_incidents_index_filters_by_type_place_and_year(client):
     assert "Sumy strike" not in html_of(client, "/incidents/", year="2025")
 
 
+def test_all_incidents_in_a_village_lists_the_villages_incidents(client):
+    village = make_place("Staromaiorske", kind="village")
+    make_article(incidents=[make_incident("Village shelling", place=village)], places=[village])
+    make_article(incidents=[make_incident("Elsewhere shelling")])
+
+    page = html_of(client, "/incidents/", place=village.slug)
+
+    assert "form-error" not in page
+    assert "Village shelling" in page and "Elsewhere shelling" not in page
+    assert f'<option value="{village.slug}" selected>' in page
+
+
 def test_the_incident_year_filter_offers_only_years_of_public_incidents(client):
     make_article(incidents=[make_incident("Public strike", date=datetime.date(2023, 5, 1))])
     make_article(incidents=[make_incident("Later strike", date=datetime.date(2025, 5, 1))])
