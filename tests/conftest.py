@@ -59,9 +59,22 @@ CHROMIUM_ARGS = [
 ]
 
 
+def needs(what, present, how):
+    """Skip a test whose outside dependency this machine lacks, with how to get it, except in CI
+    (.ci/run sets CI=1 and installs everything): there a missing dependency is a failure."""
+    if present:
+        return
+    message = f"{what} is not available here ({how}); CI runs this test."
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
+
+    needs("Chromium", os.path.exists(CHROMIUM), "apt-get install chromium")
 
     # Playwright's sync API runs an event loop in this thread; Django's ORM must still work here.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"

@@ -1,5 +1,6 @@
 """Rate limits per client address on search and feeds: they trip, say when to come back, and reset."""
 
+import socket
 import uuid
 
 import pytest
@@ -7,6 +8,7 @@ from django.core.cache import caches
 from django.test import override_settings
 
 from archive import ratelimit
+from tests.conftest import needs
 from tests.helpers import make_article
 from tests.test_settings import PRODUCTION, read_settings
 
@@ -133,8 +135,17 @@ def test_behind_a_proxy_each_client_the_proxy_saw_has_its_own_count(client, limi
     assert second.status_code == 200
 
 
+def redis_answers():
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
 def test_with_redis_two_workers_share_one_count(client, limits):
     """Each app server process has its own cache client; the count lives in Redis, shared."""
+    needs("Redis on 127.0.0.1:6379", redis_answers(), "apt-get install redis-server")
     prefix = f"ratelimit-test-{uuid.uuid4().hex}"  # the Redis server is shared: touch only our keys
     redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": prefix}
 
