@@ -1,36 +1,83 @@
 """Sitemaps for search engines: every published article and public entity page, and recent news."""
 
 import datetime
+from types import SimpleNamespace
 
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
+from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import Max, OuterRef, Subquery
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from .caching import depends_on, index_tag, keep_page
 from .freshness import last_changed
 from .models import ENTITY_KINDS, Article
 
 
-class ArticleSitemap(Sitemap):
-    limit = 10_000
+class IdRangePages:
+    """A sitemap's pages by ranges of ids, `size` ids a page.
 
-    def items(self):
-        return Article.objects.published().order_by("id").only("slug", "updated_at", "published_at")
+    Django's paginator counts every item (on each request of the index and of every page) and
+    reaches a page by skipping all the items before it: both grow with the archive. Here the
+    pages come from the first and last ids, read from the two ends of the primary key, and
+    each page is one range of it. A page lists fewer than `size` items where ids were never
+    published, and an item stays on its page when others come and go.
+    """
 
-    def lastmod(self, article):
-        return max(article.updated_at, article.published_at)
+    def __init__(self, items, size):
+        self.items, self.size = items, size
+
+    @cached_property
+    def ends(self):
+        """The first id of page 1 (a multiple of `size`, so pages keep their ids) and the last id."""
+        ids = self.items.order_by().values("pk")
+        found = self.items.values(
+            first=Subquery(ids.order_by("pk")[:1]), last=Subquery(ids.order_by("-pk")[:1])
+        ).order_by()[:1]
+        if not found:
+            return 0, 0
+        return (found[0]["first"] - 1) // self.size * self.size, found[0]["last"]
+
+    @property
+    def num_pages(self):
+        start, last = self.ends
+        return max(1, -(-(last - start) // self.size))
+
+    def page(self, number):
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger("That page number is not an integer.") from None
+        if not 1 <= number <= self.num_pages:
+            raise EmptyPage("That page contains no results.")
+        start = self.ends[0] + (number - 1) * self.size
+        return SimpleNamespace(object_list=self.items.filter(pk__gt=start, pk__lte=start + self.size))
+
+
+class IdRangeSitemap(Sitemap):
+    limit = 5_000
+
+    @property
+    def paginator(self):
+        return IdRangePages(self.items(), self.limit)
 
     def get_latest_lastmod(self):
         # Django's default reads every item to find this.
         return last_changed()
 
 
-class EntitySitemap(Sitemap):
-    limit = 10_000
+class ArticleSitemap(IdRangeSitemap):
+    def items(self):
+        return Article.objects.published().order_by("id").only("slug", "updated_at", "published_at")
 
+    def lastmod(self, article):
+        return max(article.updated_at, article.published_at)
+
+
+class EntitySitemap(IdRangeSitemap):
     def __init__(self, kind):
         self.kind = kind
 
@@ -49,10 +96,6 @@ class EntitySitemap(Sitemap):
 
     def lastmod(self, entity):
         return max(filter(None, [entity.updated_at, entity.latest]))
-
-    def get_latest_lastmod(self):
-        # Django's default reads every item to find this.
-        return last_changed()
 
 
 class HomeSitemap(Sitemap):

@@ -33,7 +33,7 @@ urlpatterns = [
     path(
         "sitemap-<section>.xml",
         sitemap_section,
-        {"sitemaps": SITEMAPS},
+        {"sitemaps": SITEMAPS, "template_name": "archive/sitemap.xml"},
         name="sitemap_section",
     ),
     path("robots.txt", views.robots_txt, name="robots"),

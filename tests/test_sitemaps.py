@@ -5,10 +5,12 @@ import xml.etree.ElementTree as ET
 from urllib.parse import urlsplit
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
 from archive.models import Article
+from archive.sitemaps import IdRangeSitemap
 from tests.helpers import (
     make_article,
     make_draft,
@@ -248,7 +250,7 @@ def test_robots_txt_points_to_both_sitemaps_and_keeps_crawlers_out_of_the_admin(
 
 # ---------------------------------------------------------------- query counts
 
-ARTICLES_SECTION_QUERIES = 2  # the count for the paginator, then the page
+ARTICLES_SECTION_QUERIES = 2  # the first and last ids, then the page
 NEWS_SITEMAP_QUERIES = 1
 
 
@@ -273,3 +275,52 @@ def test_news_sitemap_runs_a_fixed_number_of_queries(client, django_assert_max_n
     with django_assert_max_num_queries(NEWS_SITEMAP_QUERIES):
         response = client.get(reverse("archive:news_sitemap"))
     assert len(ET.fromstring(response.content).findall(f"{SM}url")) == count
+
+
+ENTITY_SECTION_QUERIES = 2  # the first and last ids, the page's entities with their latest coverage
+SITEMAP_INDEX_QUERIES = 15  # for each section, its first and last ids and the archive's last change
+
+
+@pytest.mark.parametrize("count", [5, 40])
+def test_the_index_and_entity_sections_run_a_fixed_number_of_queries(client, django_assert_max_num_queries, count):
+    make_linked_articles(count)
+    with django_assert_max_num_queries(SITEMAP_INDEX_QUERIES):
+        assert client.get(reverse("archive:sitemap")).status_code == 200
+    for prefix in ENTITY_MAKERS:
+        cache.clear()
+        with django_assert_max_num_queries(ENTITY_SECTION_QUERIES):
+            assert client.get(reverse("archive:sitemap_section", kwargs={"section": prefix})).status_code == 200
+
+
+# ---------------------------------------------------------------- pages of a section
+
+
+@pytest.fixture
+def three_a_page(monkeypatch):
+    monkeypatch.setattr(IdRangeSitemap, "limit", 3)
+
+
+def test_a_section_is_split_into_pages_by_id_and_every_page_is_in_the_index(client, three_a_page):
+    articles = [make_article() for _ in range(8)]
+    articles[4].status = Article.Status.DRAFT  # a gap: its page lists one less
+    articles[4].save()
+    first_page_starts = (articles[0].pk - 1) // 3 * 3
+    expected = {}
+    for article in articles:
+        if article.status == Article.Status.PUBLISHED:
+            expected.setdefault((article.pk - first_page_starts - 1) // 3, set()).add(SITE + article.get_absolute_url())
+    pages = [urlsplit(loc) for loc in index_locations(client) if "-articles.xml" in loc]
+
+    listed = [locations(fetch_xml(client, f"{page.path}?{page.query}")) for page in pages]
+
+    assert len(pages) == max(expected) + 1
+    assert listed == [expected.get(number, set()) for number in range(len(pages))]
+
+
+@pytest.mark.parametrize("page", ["0", "99", "abc", "-1", "9" * 30])
+def test_a_page_outside_a_section_is_not_found(client, three_a_page, page):
+    for _ in range(4):
+        make_article()
+    url = reverse("archive:sitemap_section", kwargs={"section": "articles"})
+
+    assert client.get(url, {"p": page}).status_code == 404
