@@ -10,26 +10,12 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import connection, models
-from django.db.models import Count
+from django.db.models import Count, Subquery
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from .models import ENTITY_KINDS, Article, Incident, Place
 from .models.entities import entity_url
-
-
-class YearMonth(models.Func):
-    """'YYYY-MM' of a UTC timestamp, computed natively on each database."""
-
-    output_field = models.CharField()
-
-    def as_sqlite(self, compiler, connection, **extra):
-        return self.as_sql(compiler, connection, template="substr(%(expressions)s, 1, 7)", **extra)
-
-    def as_postgresql(self, compiler, connection, **extra):
-        return self.as_sql(
-            compiler, connection, template="to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM')", **extra
-        )
 
 
 class Day(models.Func):
@@ -128,32 +114,71 @@ class Timeline:
 MIN_MONTHS = 12  # a short run of coverage still reads as a chart, not a block
 
 
+def add_months(month, count):
+    year, index = divmod(month.month - 1 + count, 12)
+    return datetime.date(month.year + year, index + 1, 1)
+
+
+def utc_start(month):
+    return datetime.datetime(month.year, month.month, 1, tzinfo=datetime.UTC)
+
+
+def monthly_counts(entity):
+    """{first day of a month (UTC): published articles of `entity` that month}, or {} if none.
+
+    The first and last publication times come from the ends of the entity's index range;
+    then each month is counted as a range of that index, in one query. Grouping every link
+    by month instead reads the whole range and computes a month for each link: ten times
+    slower for an entity on a third of the archive.
+    """
+    link_model = entity.entity_kind.link_model
+    times = link_model.objects.visible().filter(tag=entity).order_by().values("published_at")
+    ends = entity.entity_kind.model.objects.filter(pk=entity.pk).values(
+        first=Subquery(times.order_by("published_at")[:1]), last=Subquery(times.order_by("-published_at")[:1])
+    )
+    if not ends or ends[0]["first"] is None:
+        return {}
+    first = ends[0]["first"].astimezone(datetime.UTC).date().replace(day=1)
+    last = ends[0]["last"].astimezone(datetime.UTC).date().replace(day=1)
+    span = (last.year - first.year) * 12 + last.month - first.month + 1
+    months = [add_months(first, offset) for offset in range(span)]
+    # Each range ends at the next month, or just after the present for the current one: the
+    # rule of LinkQuerySet.visible() folded into the range, which keeps SQLite from taking a
+    # separate "up to now" as the range's end and reading on to the present.
+    just_after_now = timezone.now() + datetime.timedelta(microseconds=1)
+    adapt = connection.ops.adapt_datetimefield_value
+    bounds = []
+    for month in months:
+        bounds += [adapt(utc_start(month)), adapt(min(utc_start(add_months(month, 1)), just_after_now))]
+    table = connection.ops.quote_name(link_model._meta.db_table)
+    rows = ", ".join(["(%s, %s)"] * span)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH months (starts, stops) AS (VALUES {rows}) "
+            f"SELECT (SELECT COUNT(*) FROM {table} WHERE tag_id = %s "
+            "AND published_at >= months.starts AND published_at < months.stops) FROM months",
+            [*bounds, entity.pk],
+        )
+        counts = [row[0] for row in cursor.fetchall()]
+    return {month: count for month, count in zip(months, counts, strict=True) if count}
+
+
 def timeline(entity, width=720, height=120):
     """Articles per month from the first month of coverage to the latest, gaps included."""
-    counts = dict(
-        entity.entity_kind.link_model.objects.visible()
-        .filter(tag=entity)
-        .annotate(month=YearMonth("published_at"))
-        .values("month")
-        .annotate(n=Count("pk"))
-        .values_list("month", "n")
-    )
+    counts = monthly_counts(entity)
     if not counts:
         return None
-    months = sorted(datetime.date(int(key[:4]), int(key[5:7]), 1) for key in counts)
-    first, last = months[0], months[-1]
+    first, last = min(counts), max(counts)
     span = (last.year - first.year) * 12 + last.month - first.month + 1
     if span < MIN_MONTHS:  # show the months before the first article too, as empty
-        back = first.month - 1 - (MIN_MONTHS - span)
-        first = datetime.date(first.year + back // 12, back % 12 + 1, 1)
+        first = add_months(first, span - MIN_MONTHS)
         span = MIN_MONTHS
     peak = max(counts.values())
     step = width / span
     bars, years = [], []
     for offset in range(span):
-        year, month = divmod(first.month - 1 + offset, 12)
-        month_start = datetime.date(first.year + year, month + 1, 1)
-        count = counts.get(f"{month_start:%Y-%m}", 0)
+        month_start = add_months(first, offset)
+        count = counts.get(month_start, 0)
         bar_height = round(height * count / peak, 2)
         bars.append(Bar(month_start, count, round(offset * step, 2), round(height - bar_height, 2), bar_height))
         # A year label at each January, and at the start unless a January follows too closely.

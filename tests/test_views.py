@@ -280,6 +280,23 @@ def test_entity_timeline_counts_published_articles_per_month(client):
     assert "<td>January 2024</td><td>2</td>" in html  # the table readers without the chart get
 
 
+def test_entity_timeline_splits_months_at_midnight_utc_across_many_years(client):
+    place = make_place()
+    for moment in [
+        datetime.datetime(2009, 11, 5, 8, tzinfo=datetime.UTC),
+        datetime.datetime(2024, 1, 31, 23, 59, 59, tzinfo=datetime.UTC),
+        datetime.datetime(2024, 2, 1, 0, 0, tzinfo=datetime.UTC),
+        datetime.datetime(2024, 2, 29, 12, tzinfo=datetime.UTC),
+    ]:
+        make_article(places=[place], published_at=moment)
+
+    html = html_of(client, place.get_absolute_url())
+
+    assert "Articles per month, November 2009 to February 2024" in html
+    bars = re.findall(r"<title>(\w+ \d{4}): (\d+) articles?</title>", html)
+    assert bars == [("November 2009", "1"), ("January 2024", "1"), ("February 2024", "2")]
+
+
 def test_entity_page_shows_what_it_is_most_often_covered_with(client):
     kyiv = make_place("Kyiv")
     zelenskiy, sybiha = make_person(), make_person("Andriy Sybiha")
