@@ -1,20 +1,21 @@
 """Merging entities of one kind into one: the survivor takes their articles, references, names and addresses.
 
 Everything happens in one transaction and in set-based statements, a fixed
-number per merge whatever the entities' coverage: an entity on a hundred
-thousand articles moves with the same few UPDATEs as one on three. An
+number per merge whatever the entities' coverage (the revision of each article
+it changes is written a chunk of 5,000 articles at a time): an entity on a
+hundred thousand articles moves with the same few UPDATEs as one on three. An
 EntityMerge record keeps what each merged entity was, so the merge can be
 audited and restores of older revisions can follow it.
 """
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from .exporters import to_json_value
-from .models import Alias, ArchiveState, EntityMerge, SlugRedirect
-from .revisions import acting_user
+from .models import Alias, ArchiveState, Article, EntityMerge, Revision, SlugRedirect
+from .revisions import SNAPSHOT_FIELDS, acting_user, keep_as_found, snapshots, unsaved_revisions
 from .search import schema as search_index
 
 # Articles whose index entries are rebuilt per statement: bounds the size of one statement.
@@ -46,15 +47,18 @@ def merge_entities(survivor, others, *, user=None):
         # The index is brought up to date once, for the articles whose entities changed.
         with search_index.deferred(connection):
             audit = audit_records(kind, merged)
+            affected = sorted({pk for record in audit for pk in record["articles"]})
+            before = snapshots_in_chunks(affected)
             links_moved = move_links(kind, survivor, other_ids)
             move_references(model, survivor, other_ids)
             move_names(model, survivor, merged)
             move_addresses(model, survivor, merged)
             model.objects.filter(pk__in=other_ids).delete()
             model.objects.filter(pk=survivor.pk).update(updated_at=timezone.now())
-            affected = sorted({pk for record in audit for pk in record["articles"]})
             for start in range(0, len(affected), REINDEX_CHUNK):
                 search_index.reindex(connection, affected[start : start + REINDEX_CHUNK], tokens_only=True)
+            summary = f"Entities merged: {', '.join(entity.name for entity in merged)} into {survivor.name}"
+            record_revisions(affected, before, user=user, summary=summary[:500])
         ArchiveState.touch(entities=True)
         return EntityMerge.objects.create(
             content_type=ContentType.objects.get_for_model(model),
@@ -63,6 +67,41 @@ def merge_entities(survivor, others, *, user=None):
             merged_ids=f" {' '.join(map(str, other_ids))} ",
             links_moved=links_moved,
             user=acting_user(user),
+        )
+
+
+def snapshot_fields():
+    return [*SNAPSHOT_FIELDS, "version"]
+
+
+def snapshots_in_chunks(article_pks):
+    """{article id: (the article, its snapshot)} as they stand, a chunk of articles at a time."""
+    found = {}
+    for start in range(0, len(article_pks), REINDEX_CHUNK):
+        chunk = article_pks[start : start + REINDEX_CHUNK]
+        articles = list(Article.objects.filter(pk__in=chunk).only(*snapshot_fields()))
+        data = snapshots(articles)
+        found.update({article.pk: (article, data[article.pk]) for article in articles})
+    return found
+
+
+def record_revisions(article_pks, before, *, user, summary):
+    """A revision for each article whose entities the merge changed, one version later, so that
+    an edit form opened before the merge is refused as stale instead of undoing it."""
+    for start in range(0, len(article_pks), REINDEX_CHUNK):
+        chunk = article_pks[start : start + REINDEX_CHUNK]
+        keep_as_found([before[pk][0] for pk in chunk], {pk: before[pk][1] for pk in chunk})
+        Article.objects.filter(pk__in=chunk).update(version=F("version") + 1)
+        articles = list(Article.objects.filter(pk__in=chunk).only(*snapshot_fields()))
+        Revision.objects.bulk_create(
+            unsaved_revisions(
+                articles,
+                action=Revision.Action.ENTITIES_MERGED,
+                after=snapshots(articles),
+                before={pk: before[pk][1] for pk in chunk},
+                user=user,
+                summary=summary,
+            )
         )
 
 

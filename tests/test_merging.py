@@ -21,10 +21,11 @@ from archive.models import (
     Incident,
     Person,
     Place,
+    Revision,
     SlugRedirect,
 )
 from archive.search.engine import SearchRequest, search
-from tests.helpers import make_article, make_incident, make_person, make_place, make_user
+from tests.helpers import form_data, make_article, make_incident, make_person, make_place, make_user
 
 
 def linked_articles(entity):
@@ -359,3 +360,41 @@ def test_an_entitys_history_shows_merges_into_it_and_its_old_addresses(editor_cl
     assert "“Volodymyr Zelensky” (/people/volodymyr-zelensky/), also V. Zelensky, Zelensky: 2 articles" in text
     assert f"/people/{old_slug}/" in text
     assert "/people/volodymyr-zelensky/" in text
+
+
+# ---------------------------------------------------------------- the articles' record
+
+
+def test_each_article_the_merge_changes_gets_a_revision_and_a_new_version(editor, zelenskiy_twice):
+    zelenskiy, zelensky, articles = zelenskiy_twice
+    untouched = articles["only_first"]
+    changed = [articles["only_second"], articles["both"]]
+    versions = {article.pk: article.version for article in changed}
+
+    merge_entities(zelenskiy, [zelensky], user=editor)
+
+    assert not untouched.revisions.filter(action=Revision.Action.ENTITIES_MERGED).exists()
+    for article in changed:
+        article.refresh_from_db()
+        assert article.version == versions[article.pk] + 1
+        found, merged = article.revisions.order_by("number")
+        assert found.action == Revision.Action.FOUND  # as it stood before, so the merge can be undone
+        assert zelensky.pk in [entity["id"] for entity in found.data["entities"]["people"]]
+        assert merged.action == Revision.Action.ENTITIES_MERGED and merged.user == editor
+        assert merged.summary == "Entities merged: Volodymyr Zelensky into Volodymyr Zelenskiy"
+        assert [entity["id"] for entity in merged.data["entities"]["people"]] == [zelenskiy.pk]
+
+
+def test_an_edit_form_opened_before_a_merge_is_refused_as_stale(editor_client, zelenskiy_twice):
+    zelenskiy, zelensky, articles = zelenskiy_twice
+    article = articles["only_second"]
+    change_url = reverse("admin:archive_article_change", args=[article.pk])
+    opened = editor_client.get(change_url)
+
+    merge_entities(zelenskiy, [zelensky])
+    refused = editor_client.post(change_url, form_data(opened, headline="Edited after the merge"))
+
+    assert refused.status_code == 200
+    article.refresh_from_db()
+    assert article.headline == "Zelensky speaks to parliament"
+    assert list(article.people.all()) == [zelenskiy]
