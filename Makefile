@@ -69,7 +69,7 @@ check: install
 	DJANGO_DEBUG=1 $(MANAGE) makemigrations --check --dry-run
 
 ## Time pages, search, the admin, suggestions, import and indexing on generated archives of BENCH_SIZES articles,
-## SQLite then PostgreSQL; one table each, also written to docs/benchmarks-results.md (see docs/benchmarks.md).
+## SQLite then PostgreSQL; one table each, also written to the results in docs/benchmarks.md.
 ## Archives are generated on first use into var/bench/N.sqlite3 and BENCH_POSTGRES/BENCH_DATABASE_N, then reused.
 BENCH_SIZES ?= 100000 1000000
 BENCH_POSTGRES ?= postgres://root@127.0.0.1:5432

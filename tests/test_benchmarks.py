@@ -159,6 +159,18 @@ def test_the_results_document_keeps_each_database_and_size_in_its_own_section(tm
     assert text.index("postgres run") < text.index("small run") < text.index("second run")
 
 
+def test_the_results_go_after_what_the_document_says_by_hand(tmp_path):
+    document = tmp_path / "benchmarks.md"
+    document.write_text("# Benchmarks\n\nWhat was slow and why.\n\n## Results\n")
+
+    write_results(document, "sqlite 100000", "## SQLite\n\nfirst run")
+    write_results(document, "sqlite 100000", "## SQLite\n\nsecond run")
+
+    text = document.read_text()
+    assert text.startswith("# Benchmarks\n\nWhat was slow and why.\n\n## Results\n\n<!-- results: sqlite 100000 -->")
+    assert "first run" not in text and text.count("second run") == 1
+
+
 def test_the_table_shows_times_queries_statuses_and_one_off_figures():
     measured = [Measurement("home", [0.010, 0.020, 0.030], [5, 5, 6], {200})]
 

@@ -1,8 +1,8 @@
 """The benchmark's report: one table per database and archive size, and where it was measured.
 
-`docs/benchmarks-results.md` keeps the latest table of each database and size
-between markers, so that runs on other databases or sizes leave each other's
-tables in place; the analysis in `docs/benchmarks.md` is written by hand.
+The results section of `docs/benchmarks.md` keeps the latest table of each
+database and size between markers, so that runs on other databases or sizes
+leave each other's tables in place; the analysis above them is written by hand.
 """
 
 import datetime
@@ -20,8 +20,7 @@ from ..models import ENTITY_KINDS, Article
 RESULTS_HEADER = """# Benchmark results
 
 Written by `make bench` (`manage.py benchmark`); each section is replaced by the next run on the
-same database and archive size. What the figures mean, and what was done about them, is in
-[benchmarks.md](benchmarks.md).
+same database and archive size.
 """
 
 
@@ -79,12 +78,16 @@ SECTION = re.compile(r"<!-- results: (?P<key>.+?) -->\n.*?<!-- end of results: (
 
 
 def write_results(path, key, section):
-    """Put `section` in the results document as the one for `key`, keeping the other keys' sections."""
+    """Put `section` in the results document as the one for `key`, keeping the other keys' sections
+    and whatever the document says before the first of them."""
     path = Path(path)
-    sections = {match["key"]: match.group(0) for match in SECTION.finditer(path.read_text() if path.exists() else "")}
+    text = path.read_text() if path.exists() else ""
+    sections = {match["key"]: match.group(0) for match in SECTION.finditer(text)}
+    first = SECTION.search(text)
+    preamble = (text[: first.start()] if first else text).strip() or RESULTS_HEADER.strip()
     sections[key] = f"<!-- results: {key} -->\n{section.strip()}\n<!-- end of results: {key} -->"
     ordered = sorted(sections, key=section_order)
-    path.write_text(RESULTS_HEADER + "\n" + "\n\n".join(sections[name] for name in ordered) + "\n")
+    path.write_text(preamble + "\n\n" + "\n\n".join(sections[name] for name in ordered) + "\n")
 
 
 def section_order(key):

@@ -18,7 +18,7 @@ QUICK = {"articles": 10_000, "repeat": 5, "import_sample": 1_000}
 # Ranking every match of every search exhaustively takes minutes on a million articles, and
 # the ranking's quality is as well seen on a tenth of that.
 EXHAUSTIVE_CHECK_UP_TO = 200_000
-RESULTS = settings.BASE_DIR / "docs" / "benchmarks-results.md"
+RESULTS = settings.BASE_DIR / "docs" / "benchmarks.md"
 
 
 class Command(BaseCommand):
@@ -26,7 +26,7 @@ class Command(BaseCommand):
         "Time pages, search, the admin, entity suggestions, import and indexing on a generated archive of "
         "--articles articles, and print one table. The archive is generated into this database when it is "
         "empty (a missing PostgreSQL database is created) and reused when it already holds that many "
-        "articles. The table also goes into docs/benchmarks-results.md, except with --quick."
+        "articles. The table also goes into docs/benchmarks.md, except with --quick."
     )
 
     def add_arguments(self, parser):
