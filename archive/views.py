@@ -24,12 +24,16 @@ from .structured_data import news_article
 LETTERS = [chr(code) for code in range(ord("a"), ord("z") + 1)]
 
 
-def moved_or_404(queryset, slug):
-    """A permanent redirect if `slug` is an old address of something in `queryset`, else 404."""
+def moved_or_404(request, queryset, slug):
+    """A permanent redirect if `slug` is an old address of something in `queryset`, else 404.
+
+    The query string goes along: page 3 of an entity's old address is page 3 of its new one.
+    """
     target = SlugRedirect.target_in(queryset, slug)
     if target is None:
         raise Http404("No such page.")
-    return HttpResponsePermanentRedirect(target.get_absolute_url())
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponsePermanentRedirect(target.get_absolute_url() + (f"?{query}" if query else ""))
 
 
 @conditional_on_archive
@@ -82,7 +86,7 @@ def article_detail(request, slug):
         gone = withdrawn.filter(slug=slug).first() or SlugRedirect.target_in(withdrawn, slug)
         if gone is not None:
             return article_withdrawn(request, gone)
-        return moved_or_404(Article.objects.published(), slug)
+        return moved_or_404(request, Article.objects.published(), slug)
     return article_page(request, article, canonical_url=request.build_absolute_uri(article.get_absolute_url()))
 
 
@@ -117,7 +121,7 @@ def entity_detail(request, kind, slug):
         kind.model.objects.public().select_related(*references).prefetch_related("aliases").filter(slug=slug).first()
     )
     if entity is None:
-        return moved_or_404(kind.model.objects.public(), slug)
+        return moved_or_404(request, kind.model.objects.public(), slug)
     context = {
         "entity": entity,
         "kind": kind,

@@ -612,6 +612,19 @@ def test_an_article_keeps_answering_at_every_old_address(client):
     assert client.get("/articles/third-address/").status_code == 200
 
 
+def test_an_old_entity_address_keeps_the_page_asked_for(client, settings):
+    settings.ARCHIVE_PAGE_SIZE = 2
+    place = make_place("Kiev")
+    for _ in range(5):
+        make_article(places=[place])
+    place.name = "Kyiv"
+    place.save()
+
+    response = client.get("/places/kiev/", {"page": "3"})
+
+    assert response.status_code == 301 and response["Location"] == "/places/kyiv/?page=3"
+
+
 def test_renaming_an_entity_moves_its_page_and_redirects_the_old_one(client):
     place = make_place("Kiev")
     make_article(places=[place])
