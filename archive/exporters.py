@@ -6,17 +6,26 @@ Each article carries its `version`: importing the line again is refused if the
 article has changed in the archive since.
 
 Lines look like:
-    {"type": "article", "version": 3, "headline": ..., "sources": [...], "entities": {"people": [...], ...}}
-    {"type": "entity", "entity_kind": "place", "entity": {"name": ..., ...}}   (linked to no article)
+    {"type": "article", "version": 3, "headline": ..., "sources": [...], "entities": {"people": [...], ...},
+     "corrections": [{"published_at": ..., "text": ...}], "old_slugs": [{"slug": ..., "created_at": ...}]}
+    {"type": "entity", "entity_kind": "place", "entity": {"name": ..., "aliases": [...], "old_slugs": [...]}}
+        (an entity linked to no article)
+
+Besides its fields, an article carries what readers see of its history: its public
+corrections, and the addresses it had before (`old_slugs`, which answer 301); a
+withdrawn one its withdrawal time and note (its address answers 410 with the note).
+Entities carry their old addresses too. Revisions, merge records and who wrote a
+correction stay behind: they are the archive's own bookkeeping.
 """
 
 import datetime
 import decimal
 import json
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from .models import ENTITY_KINDS, Article, Entity
+from .models import ENTITY_KINDS, Article, Entity, SlugRedirect
 
 ARTICLE_FIELDS = [
     "headline",
@@ -32,9 +41,12 @@ ARTICLE_FIELDS = [
     "created_at",
     "updated_at",
     "editor_note",
+    "withdrawn_at",
+    "withdrawal_note",
     "import_key",
 ]
 SOURCE_FIELDS = ["title", "url", "publisher"]
+CORRECTION_FIELDS = ["published_at", "text"]
 # Fields every entity has that are bookkeeping, not content.
 _ENTITY_INTERNAL = {"id", "name_key", "created_at", "updated_at"}
 CHUNK_SIZE = 1000
@@ -57,6 +69,19 @@ def to_json_value(value):
     return value
 
 
+def old_slugs_of(model, pks):
+    """{pk: [{"slug", "created_at"}, ...]}: the addresses these rows had before, oldest first, in one query."""
+    rows = (
+        SlugRedirect.objects.filter(content_type=ContentType.objects.get_for_model(model), object_id__in=pks)
+        .order_by("created_at", "slug")
+        .values_list("object_id", "slug", "created_at")
+    )
+    found = {}
+    for pk, slug, created_at in rows:
+        found.setdefault(pk, []).append({"slug": slug, "created_at": to_json_value(created_at)})
+    return found
+
+
 class EntityCatalogue:
     """Entities serialised once each and fetched in batches, so export runs a fixed
     number of queries per chunk of articles however the entities nest."""
@@ -68,8 +93,10 @@ class EntityCatalogue:
         missing = {pk for pk in pks if (model, pk) not in self.data}
         while missing:
             references = []
+            old_slugs = old_slugs_of(model, missing)
             for entity in model.objects.filter(pk__in=missing).prefetch_related("aliases"):
                 record, refs = self._serialise(entity)
+                record["old_slugs"] = old_slugs.get(entity.pk, [])
                 self.data[(model, entity.pk)] = record
                 references.extend(refs)
             missing = set()
@@ -113,7 +140,9 @@ class EntityCatalogue:
 def iter_article_chunks(queryset):
     last_pk = 0
     while True:
-        chunk = list(queryset.filter(pk__gt=last_pk).order_by("pk").prefetch_related("sources")[:CHUNK_SIZE])
+        chunk = list(
+            queryset.filter(pk__gt=last_pk).order_by("pk").prefetch_related("sources", "corrections")[:CHUNK_SIZE]
+        )
         if not chunk:
             return
         yield chunk
@@ -142,6 +171,7 @@ def export_lines(queryset=None):
                 per_article.setdefault(article_pk, []).append(entity_pk)
             catalogue.load(kind.model, {pk for pks in per_article.values() for pk in pks})
             links[kind] = per_article
+        old_slugs = old_slugs_of(Article, [article.pk for article in chunk])
         for article in chunk:
             record = {"type": "article", "version": article.version}
             for name in ARTICLE_FIELDS:
@@ -156,4 +186,9 @@ def export_lines(queryset=None):
                 )
                 for kind in ENTITY_KINDS.values()
             }
+            record["corrections"] = [
+                {name: to_json_value(getattr(correction, name)) for name in CORRECTION_FIELDS}
+                for correction in article.corrections.all()
+            ]
+            record["old_slugs"] = old_slugs.get(article.pk, [])
             yield json.dumps(record, ensure_ascii=False, sort_keys=True)

@@ -8,23 +8,25 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from ..exporters import ARTICLE_FIELDS, SOURCE_FIELDS, entity_data_fields, is_entity_reference
-from ..models import ENTITY_KINDS, Article, SourceLink
+from ..models import ENTITY_KINDS, Article, Correction, SlugRedirect, SourceLink
+from ..models.records import CLOCK_SKEW
 from ..text import without_control_characters
 from .records import ArticleRecord, EntityRecord, ImportProblem
 
 
-def _clean_field(model, name, value, line):
+def _clean_field(model, name, value, line, label=None):
     model_field = model._meta.get_field(name)
+    label = label or name
     if isinstance(value, str):
         if "\x00" in value:
-            raise ImportProblem(f"{name}: contains a NUL character", line)
+            raise ImportProblem(f"{label}: contains a NUL character", line)
         value = without_control_characters(value)
     try:
         if model_field.get_internal_type() == "DateTimeField" and isinstance(value, str):
             value = parse_moment(value)
         return model_field.clean(value, None)
     except ValidationError as error:
-        raise ImportProblem(f"{name}: {' '.join(error.messages)}", line) from None
+        raise ImportProblem(f"{label}: {' '.join(error.messages)}", line) from None
 
 
 def parse_moment(text):
@@ -87,7 +89,42 @@ def clean_entity_data(model, data, line, depth):
         if not isinstance(aliases, list) or not all(isinstance(alias, str) and alias.strip() for alias in aliases):
             raise ImportProblem(f"aliases of “{data['name']}” must be a list of names", line)
         cleaned["aliases"] = aliases
+    if "old_slugs" in data:
+        cleaned["old_slugs"] = parse_old_slugs(data["old_slugs"], line)
     return cleaned
+
+
+def _time_or_now(item, model, name, line, label):
+    """The time `item` gives under `name`, checked as `model`'s field; now if it gives none."""
+    value = item.get(name)
+    return timezone.now() if value is None else _clean_field(model, name, value, line, label=label)
+
+
+def parse_old_slugs(items, line):
+    """Old addresses, [{"slug", "created_at"}, ...], as ((slug, time), ...); one without a time is new now."""
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise ImportProblem("old_slugs must be a list of objects with a slug", line)
+    old_slugs = []
+    for item in items:
+        slug = _clean_field(SlugRedirect, "slug", item.get("slug") or "", line, label="old slug")
+        old_slugs.append((slug, _time_or_now(item, SlugRedirect, "created_at", line, "old slug created_at")))
+    # A tuple: cleaned entities are shared between the lines that name them (see parse_entity_data).
+    return tuple(old_slugs)
+
+
+def parse_corrections(items, line):
+    """Public corrections, [{"published_at", "text"}, ...]; one without a date is dated now."""
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise ImportProblem("corrections must be a list of objects with a text", line)
+    corrections = []
+    for item in items:
+        text = _clean_field(Correction, "text", item.get("text") or "", line, label="correction text")
+        published_at = _time_or_now(item, Correction, "published_at", line, "correction date")
+        # The rule editors follow (Correction.clean): one dated ahead would top the corrections page until its day.
+        if published_at > timezone.now() + CLOCK_SKEW:
+            raise ImportProblem("correction date: a correction cannot be dated in the future", line)
+        corrections.append({"published_at": published_at, "text": text})
+    return corrections
 
 
 def parse_record(raw, line):
@@ -110,7 +147,15 @@ def parse_record(raw, line):
     for name in ARTICLE_FIELDS:
         if name in data and name != "import_key" and not (name == "slug" and not data[name]):
             value = data[name]
-            if value is None and name in {"standfirst", "body", "byline", "publication", "dateline", "editor_note"}:
+            if value is None and name in {
+                "standfirst",
+                "body",
+                "byline",
+                "publication",
+                "dateline",
+                "editor_note",
+                "withdrawal_note",
+            }:
                 value = ""
             fields[name] = _clean_field(Article, name, value, line)
     sources = None
@@ -135,6 +180,9 @@ def parse_record(raw, line):
             if not isinstance(items, list):
                 raise ImportProblem(f"{article_field} must be a list", line)
             entities[article_field] = [parse_entity_data(kind.model, item, line) for item in items]
+    # Absent from exports made before they were exported: the article's own are left as they are.
+    corrections = parse_corrections(data["corrections"], line) if "corrections" in data else None
+    old_slugs = parse_old_slugs(data["old_slugs"], line) if "old_slugs" in data else None
     import_key = data.get("import_key") or None
     if import_key is not None and not isinstance(import_key, str):
         raise ImportProblem("import_key must be a string", line)
@@ -142,18 +190,41 @@ def parse_record(raw, line):
     if version is not None and (type(version) is not int or not 1 <= version < 2**31):
         raise ImportProblem("version must be a whole number from 1", line)
     return ArticleRecord(
-        fields=fields, sources=sources, entities=entities, import_key=import_key, line=line, version=version
+        fields=fields,
+        sources=sources,
+        entities=entities,
+        corrections=corrections,
+        old_slugs=old_slugs,
+        import_key=import_key,
+        line=line,
+        version=version,
     )
 
 
+def decode_line(raw, number):
+    """A line's bytes as text, refusing what is not UTF-8 text, in the words wire files get."""
+    if b"\x00" in raw:
+        raise ImportProblem("this is a binary file, not text (it contains NUL bytes)", number)
+    try:
+        return raw.decode("utf-8-sig" if number == 1 else "utf-8")
+    except UnicodeDecodeError as error:
+        raise ImportProblem(f"not UTF-8 text (byte 0x{raw[error.start]:02x} cannot be decoded)", number) from None
+
+
 def read_jsonl(path):
+    """(record or None for a blank line, bytes read) for each line of the file.
+
+    A file without a single record is refused, as an empty wire file is: it is far
+    more likely a failed or truncated copy than something meant to import nothing.
+    """
+    found = False
     with open(path, "rb") as handle:
         for number, raw in enumerate(handle, start=1):
-            if raw.strip():
-                try:
-                    text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-                except UnicodeDecodeError:
-                    raise ImportProblem("not UTF-8 text", number) from None
+            text = decode_line(raw, number)
+            if text.strip():
+                found = True
                 yield parse_record(text, number), len(raw)
             else:
                 yield None, len(raw)
+    if not found:
+        raise ImportProblem("the file is empty")

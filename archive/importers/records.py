@@ -17,6 +17,8 @@ class ArticleRecord:
     fields: dict
     sources: list | None = None  # None: leave the article's sources alone
     entities: dict | None = None  # article_field -> [entity dict]; None: leave links alone
+    corrections: list | None = None  # [{"published_at", "text"}]; None: leave the article's corrections alone
+    old_slugs: tuple | None = None  # ((slug, created_at), ...): addresses that answer 301 with it
     import_key: str | None = None
     line: int = 1
     version: int | None = None  # the article's version when exported: a lower one than now is refused

@@ -125,6 +125,9 @@ class Run:
         except (ValidationError, DatabaseError) as error:
             self.writer.forget()
             self.fail(path, ImportProblem(" ".join(getattr(error, "messages", [str(error)]))))
+        except OSError as error:
+            self.writer.forget()
+            self.fail(path, ImportProblem(f"cannot be read ({error.strerror})"))
         else:
             self.report.imported += created
             self.report.updated += updated

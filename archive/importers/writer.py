@@ -12,6 +12,10 @@ article (its `version`), or a wire file whose article was edited since its
 last import (unless `overwrite`). Every article created or changed gets an
 "imported" revision; an update that changes nothing leaves the article's
 version and history as they were.
+
+A record's corrections replace the article's (those it has already are kept
+as they are); its old slugs are added to the addresses that answer 301 with
+it, an article's address changed by the import among them.
 """
 
 import json
@@ -23,7 +27,17 @@ from django.utils import timezone
 from .. import revisions, tagging
 from ..caching import article_pages, entity_tag, links_of
 from ..exporters import entity_data_fields, is_entity_reference
-from ..models import ENTITY_KINDS, Alias, ArchiveState, Article, Revision, SourceLink, check_names_are_free
+from ..models import (
+    ENTITY_KINDS,
+    Alias,
+    ArchiveState,
+    Article,
+    Correction,
+    Revision,
+    SlugRedirect,
+    SourceLink,
+    check_names_are_free,
+)
 from ..search import schema as search_index
 from ..text import name_key, slug_base, unique_slug
 from .records import ArticleRecord, EntityRecord, ImportProblem
@@ -58,13 +72,22 @@ class Writer:
         self.guarded = {}  # see keep_edits
         self.auto_links = 0  # links made by auto-tagging
         self.entities = {}  # data_key -> entity
+        self.old_slugs = []  # (model, article or entity, slug, created_at): written once per batch
+        self.taken_slugs = []  # (model, slug): addresses articles moved to in this batch
+        self.corrected = set()  # ids of articles already in the archive whose corrections this batch changed
 
     def forget(self):
         """Drop what was learnt: after a rollback, entities may no longer exist."""
         self.entities.clear()
+        self.forget_old_slugs()
+
+    def forget_old_slugs(self):
+        self.old_slugs.clear()
+        self.taken_slugs.clear()
 
     def write(self, records):
         """Write one batch; returns (articles created, articles updated)."""
+        self.forget_old_slugs()
         wanted = []
         for record in records:
             if isinstance(record, EntityRecord):
@@ -74,7 +97,9 @@ class Writer:
                     model = KIND_BY_FIELD[article_field].model
                     wanted.extend((model, item, record.line) for item in items)
         self.resolve_entities(wanted)
-        return self.write_articles([record for record in records if isinstance(record, ArticleRecord)])
+        counts = self.write_articles([record for record in records if isinstance(record, ArticleRecord)])
+        self.write_old_slugs()
+        return counts
 
     # ------------------------------------------------------------ entities
 
@@ -116,15 +141,16 @@ class Writer:
         for key, data, line in group:
             values = dict(data)
             aliases = values.pop("aliases", None)
+            old_slugs = values.pop("old_slugs", ())
             for field in references(model):
                 if values.get(field.name) is not None:
                     values[field.name] = self.entities[data_key(field.related_model, values[field.name])]
-            prepared.append((key, values, aliases, line))
+            prepared.append((key, values, aliases, old_slugs, line))
 
-        slugs = {values["slug"] for _, values, _, _ in prepared if values.get("slug")}
+        slugs = {values["slug"] for _, values, _, _, _ in prepared if values.get("slug")}
         by_slug = {entity.slug: entity for entity in model.objects.filter(slug__in=slugs).prefetch_related("aliases")}
         keys = set()
-        for _, values, aliases, _ in prepared:
+        for _, values, aliases, _, _ in prepared:
             keys.add(name_key(values["name"]))
             keys.update(name_key(alias) for alias in aliases or [])
         by_spelling = {entity.name_key: entity for entity in model.objects.filter(name_key__in=keys)}
@@ -137,11 +163,14 @@ class Writer:
 
         created = {}  # name or alias key -> entity created in this group
         fresh, new_aliases = [], {}  # new entities; id(entity) -> {alias key: alias}
-        for key, values, aliases, line in prepared:
+        for key, values, aliases, old_slugs, line in prepared:
             own_key = name_key(values["name"])
             entity = by_slug.get(values.get("slug"))
             if entity is not None:
                 self.update_entity(entity, values, aliases, line)
+                # The record's own old addresses: only for the entity it is (same address, or new),
+                # never for one it merely names by another spelling.
+                self.old_slugs.extend((model, entity, slug, when) for slug, when in old_slugs)
             elif (entity := by_spelling.get(own_key)) is not None:
                 self.learn_aliases(entity, aliases or [], line)
             elif (entity := created.get(own_key)) is not None:
@@ -153,6 +182,7 @@ class Writer:
                 entity = model(**values)
                 entity.name_key = own_key
                 fresh.append(entity)
+                self.old_slugs.extend((model, entity, slug, when) for slug, when in old_slugs)
                 new_aliases[id(entity)] = {}
                 created[own_key] = entity
                 for alias in aliases or []:
@@ -249,6 +279,8 @@ class Writer:
             updated_pks = {article.pk for article in updated.values()}
             links_before = links_of([article.pk for article in shown if article.pk in updated_pks])
             self.write_sources(records, created, updated)
+            self.write_corrections(records, created, updated)
+            self.collect_old_slugs(records, created, updated)
             self.write_links(records, created, updated)
             if self.auto_tag:
                 self.link_named_entities(articles)
@@ -266,7 +298,13 @@ class Writer:
     def record_revisions(self, created, updated):
         """One "imported" revision per article created or changed; a changed article's version goes up."""
         after = revisions.snapshots([*created.values(), *updated.values()])
-        changed = [article for article in updated.values() if after[article.pk] != self.before[article.pk]]
+        # Corrections are not in snapshots, yet changing them is a change: the version goes up, and a
+        # line exported before an editor's correction may not remove it (see refuse_undoing_edits).
+        changed = [
+            article
+            for article in updated.values()
+            if after[article.pk] != self.before[article.pk] or article.pk in self.corrected
+        ]
         for article in changed:
             if article.pk in self.guarded:
                 self.refuse_undoing_edits(article, after[article.pk])
@@ -275,11 +313,14 @@ class Writer:
             Article.objects.filter(pk__in=[article.pk for article in changed]).update(version=models.F("version") + 1)
             for article in changed:
                 article.version += 1
-        Revision.objects.bulk_create(
-            revisions.unsaved_revisions(
-                [*created.values(), *changed], action=Revision.Action.IMPORTED, after=after, before=self.before
-            )
+        new_revisions = revisions.unsaved_revisions(
+            [*created.values(), *changed], action=Revision.Action.IMPORTED, after=after, before=self.before
         )
+        for revision in new_revisions:
+            if revision.article_id in self.corrected:
+                same = after[revision.article_id] == self.before[revision.article_id]
+                revision.summary = "Corrections changed" if same else f"{revision.summary}; corrections changed"
+        Revision.objects.bulk_create(new_revisions)
 
     def save_articles(self, records):
         import_keys = {record.import_key for record in records if record.import_key}
@@ -386,6 +427,87 @@ class Writer:
             for record in with_sources
             for position, source in enumerate(record.sources, start=1)
         )
+
+    def write_corrections(self, records, created, updated):
+        """Give each article the corrections of its record, in the record's order.
+
+        Corrections the article has already (same date, same text) are kept as
+        they are, with who wrote them: importing an export again changes nothing.
+        """
+        self.corrected = set()
+        wanted = {
+            self.article_of(record, created, updated).pk: record.corrections
+            for record in records
+            if record.corrections is not None
+        }
+        if not wanted:
+            return
+        updated_pks = {article.pk for article in updated.values()}
+        existing = {}
+        rows = Correction.objects.filter(article_id__in=[pk for pk in wanted if pk in updated_pks]).values_list(
+            "article_id", "pk", "published_at", "text"
+        )
+        for article_pk, correction_pk, published_at, text in rows:
+            existing.setdefault(article_pk, {}).setdefault((published_at, text), []).append(correction_pk)
+        stale, new = [], []
+        for article_pk, corrections in wanted.items():
+            kept, added = existing.get(article_pk, {}), []
+            for correction in corrections:
+                same = kept.get((correction["published_at"], correction["text"]))
+                if same:
+                    same.pop()  # the article has it already: it stays as it is
+                else:
+                    added.append(correction)
+            left_over = [pk for pks in kept.values() for pk in pks]
+            new.extend(Correction(article_id=article_pk, **correction) for correction in added)
+            stale.extend(left_over)
+            if (added or left_over) and article_pk in updated_pks:
+                self.corrected.add(article_pk)
+        if stale:
+            Correction.objects.filter(pk__in=stale).delete()
+        Correction.objects.bulk_create(new)
+
+    def collect_old_slugs(self, records, created, updated):
+        """The records' old addresses, and the address an update took an article away from."""
+        for record in records:
+            article = self.article_of(record, created, updated)
+            self.old_slugs.extend((Article, article, slug, when) for slug, when in record.old_slugs or ())
+        now = timezone.now()
+        for article in updated.values():
+            # bulk_update skips save(), which would remember the address the article leaves (KeepsOldSlugs).
+            old = getattr(article, "_saved_slug", None)
+            if old and old != article.slug:
+                self.old_slugs.append((Article, article, old, now))
+                self.taken_slugs.append((Article, article.slug))
+                article._saved_slug = article.slug
+
+    def write_old_slugs(self):
+        """Make each collected old address answer 301 with its article or entity: a few queries per kind.
+
+        The record is the truth: an old address that led elsewhere now leads to
+        the record's article or entity. As on save(), an address an article
+        moves to is live again, whatever it led to before.
+        """
+        wanted, taken = {}, {}
+        for model, owner, slug, created_at in self.old_slugs:
+            if slug != owner.slug:
+                wanted.setdefault(ContentType.objects.get_for_model(model).pk, {})[slug] = (owner.pk, created_at)
+        for model, slug in self.taken_slugs:
+            taken.setdefault(ContentType.objects.get_for_model(model).pk, set()).add(slug)
+        self.forget_old_slugs()
+        for content_type_id in wanted.keys() | taken.keys():
+            slugs, live = wanted.get(content_type_id, {}), taken.get(content_type_id, set())
+            redirects = SlugRedirect.objects.filter(content_type_id=content_type_id)
+            current = dict(redirects.filter(slug__in=[*slugs, *live]).values_list("slug", "object_id"))
+            gone = {slug for slug in live if slug in current}
+            gone |= {slug for slug, (pk, _) in slugs.items() if slug in current and current[slug] != pk}
+            if gone:
+                redirects.filter(slug__in=gone).delete()
+            SlugRedirect.objects.bulk_create(
+                SlugRedirect(content_type_id=content_type_id, object_id=pk, slug=slug, created_at=created_at)
+                for slug, (pk, created_at) in slugs.items()
+                if slug not in current or slug in gone
+            )
 
     def link_named_entities(self, articles):
         """Link each article to the known entities its text names (see archive.tagging)."""
