@@ -7,9 +7,9 @@ entity or alias changes. An article's text is folded the same way, word by
 word, and scanned once: the cost does not depend on how many entities there
 are. Matches end on word boundaries, so "Zelenskiy's" names Zelenskiy and
 "Kyivska" does not name Kyiv; the longest match wins ("North Korea", not
-"Korea"); a spelling of four letters or fewer (UN, SBU, Kim) counts only when
-written as the entity's spelling is (UN, not un); and a spelling shared by two
-entities suggests neither.
+"Korea"); an abbreviation of four letters or fewer (UN, SBU) counts only when
+written in capitals (UN, not un), while other names count in any case (Kyiv,
+kyiv, KYIV); and a spelling shared by two entities suggests neither.
 """
 
 import re
