@@ -4,7 +4,7 @@ from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
-from django.utils.html import format_html, linebreaks
+from django.utils.html import escape, format_html, linebreaks
 
 from .caching import coverage_tag, depends_on, entity_tag
 from .coverage import Coverage
@@ -97,6 +97,11 @@ class EntityFeed(ArticleFeed):
         return f"Newsroom Archive: {entity.name}"
 
     def description(self, entity):
+        # RSS readers take a channel's description as HTML (feedparser calls it text/html), and an
+        # entity's name is plain text that may hold "<script>": escaped, it is shown as written.
+        return escape(self.about(entity))
+
+    def about(self, entity):
         return f"The latest articles about {entity.name} ({entity.entity_kind.label})."
 
     def link(self, entity):
@@ -111,7 +116,7 @@ class EntityAtomFeed(EntityFeed):
     url_name = "archive:feed_entity_atom"
 
     def subtitle(self, entity):
-        return self.description(entity)
+        return self.about(entity)  # Atom's subtitle is a text construct: the reader escapes it
 
 
 class CorrectionsFeed(Feed):

@@ -51,9 +51,15 @@ def news_article(article, groups, request):
         data["about"] = about
     if mentions:
         data["mentions"] = mentions
+    # Only web addresses are cited as URLs: a javascript: or data: one (see SourceLink.link_url) is no address.
     citations = [
-        {"@type": "CreativeWork", "url": source.url, **({"name": source.title} if source.title else {})}
+        {
+            "@type": "CreativeWork",
+            **({"url": source.link_url} if source.link_url else {}),
+            **({"name": source.title} if source.title else {}),
+        }
         for source in article.sources.all()
+        if source.link_url or source.title
     ]
     if citations:
         data["citation"] = citations
