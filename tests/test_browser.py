@@ -653,3 +653,44 @@ def test_a_stale_save_shows_who_changed_what_and_keeps_the_editors_text(transact
         context.close()
     article.refresh_from_db()
     assert article.standfirst == "Rescuers search the rubble after a night attack."
+
+
+def test_the_history_and_a_comparison_are_clear_accessible_pages(transactional_db, browser, live_server):
+    """An editor reads who changed what, and sees the words that changed marked in place."""
+    from django.contrib.auth.models import User
+
+    from archive.revisions import record_revision
+
+    kyiv = make_place("Kyiv")
+    article = make_draft(
+        headline="Drone strike hits Kyiv apartment block",
+        body="At least three people were killed.\n\nRescuers were still searching the rubble in the morning.",
+        places=[kyiv],
+    )
+    record_revision(article)
+    editor = User.objects.create_superuser("desk", "desk@example.com", "a-long-test-password")
+    article.headline = "Drone strike hits Kyiv apartment block, killing four"
+    article.body = article.body.replace("three", "four")
+    article.save()
+    article.people.add(make_person())
+    record_revision(article, user=editor)
+    context = logged_in_context(browser, live_server, editor)
+    try:
+        page = context.new_page()
+        visit(page, f"/admin/archive/article/{article.pk}/history/")
+        rows = page.locator("#revision-history tbody tr")
+        expect(rows).to_have_count(2)
+        expect(rows.first).to_contain_text("desk")
+        serious = [v for v in axe_violations(page) if v["impact"] in {"serious", "critical"}]
+        SCREENSHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=SCREENSHOTS / "admin-history-1280.png", full_page=True)
+        with page.expect_navigation():
+            rows.first.get_by_role("link").first.click()
+        expect(page.locator("del", has_text="three").first).to_be_visible()
+        expect(page.locator("ins", has_text="four").first).to_be_visible()
+        expect(page.get_by_text("Volodymyr Zelenskiy")).to_be_visible()
+        serious += [v for v in axe_violations(page) if v["impact"] in {"serious", "critical"}]
+        page.screenshot(path=SCREENSHOTS / "admin-revision-diff-1280.png", full_page=True)
+        assert not serious, "\n" + describe("history and comparison", serious)
+    finally:
+        context.close()
