@@ -181,10 +181,9 @@ CACHES = {
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
         else {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "archive.cache_backends.FolderCache",
             "LOCATION": os.environ.get("DJANGO_CACHE_DIR") or BASE_DIR / "var" / "cache",
-            # Each write lists the folder to keep it under this size: a few milliseconds at 5,000.
-            "OPTIONS": {"MAX_ENTRIES": 5_000},
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
         }
     )
 }
