@@ -42,6 +42,7 @@ from django.utils.http import http_date, parse_http_date_safe
 logger = logging.getLogger(__name__)
 
 EVERYTHING = "all"
+MANY_TAGS = 300  # a change touching more than this drops every kept page
 PAGE_SECONDS = 600  # also bounds how long a newly published related article can be missing from a page
 SCHEDULE_KEY = "pages:schedule"
 # Clocks of several app servers may disagree a little; a page rendered this close to a change is not trusted.
@@ -72,6 +73,10 @@ def invalidate(tags):
     tags = set(tags)
     if not tags:
         return
+    if len(tags) > MANY_TAGS:
+        # An import batch or a merge: most kept pages show some of it. One write drops them all,
+        # instead of a write per article and entity, each a file without Redis.
+        tags = {EVERYTHING}
 
     def mark():
         changed_at = now_ns()

@@ -4,12 +4,14 @@ the kept pages that show what changed, so a reader never sees a stale or unpubli
 import datetime
 import io
 import json
+from unittest import mock
 
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
 
+from archive import caching
 from archive.caching import tag_key
 from archive.merging import merge_entities
 from archive.models import Alias, Article, Correction
@@ -278,6 +280,26 @@ def test_an_import_that_changes_a_published_article_changes_its_pages(read, tmp_
 
     for url in ["/", person.get_absolute_url(), article.get_absolute_url()]:
         assert "Imported twice" in read(url)[2], url
+
+
+def test_a_change_touching_hundreds_of_things_drops_every_kept_page_with_one_write(
+    read, django_capture_on_commit_callbacks
+):
+    bystander = make_person("Andriy Sybiha")
+    unrelated = make_article(people=[bystander], published_at=hours_ago(400))
+    pages = [bystander.get_absolute_url(), unrelated.get_absolute_url()]
+    for url in pages:
+        assert read(url)[1] == "miss"
+        assert read(url)[1] == "hit"
+    written = []
+    original = cache.set_many
+    with mock.patch.object(cache, "set_many", lambda data, **kw: written.append(set(data)) or original(data, **kw)):
+        with django_capture_on_commit_callbacks(execute=True):
+            caching.invalidate([f"a:{number}" for number in range(caching.MANY_TAGS + 1)])
+
+    assert written == [{caching.tag_key(caching.EVERYTHING)}] * 2  # now, and again at the commit
+    for url in pages:
+        assert read(url)[1] == "miss", url
 
 
 # ---------------------------------------------------------------- what changes leave alone
