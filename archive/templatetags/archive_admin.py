@@ -118,7 +118,8 @@ class Dates:
         if self.all is not None:
             return (self.all[0], self.all[-1]) if self.all else (None, None)
         dated, field = self.dated, self.field
-        found = dated.values(
+        # Without the list's ordering: PostgreSQL would sort every row to pick the one.
+        found = dated.order_by().values(
             first=Subquery(dated.order_by(field).values(field)[:1]),
             last=Subquery(dated.order_by(f"-{field}").values(field)[:1]),
         )[:1]
@@ -143,7 +144,7 @@ class Dates:
             )
             for number, (start, _end) in enumerate(periods)
         }
-        found = listed.values(**probes)[:1]
+        found = listed.order_by().values(**probes)[:1]
         if not found:
             return []
         following = [found[0][name] for name in probes]
