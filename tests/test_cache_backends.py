@@ -1,4 +1,4 @@
-"""The embedded shared cache: it keeps and shares values, and stays near its size without listing its folder on every write."""
+"""The embedded shared cache: it shares what it keeps, and stays near its size without listing its folder each write."""
 
 from django.core.cache.backends.filebased import FileBasedCache
 
