@@ -112,6 +112,7 @@ class Timeline:
 
 
 MIN_MONTHS = 12  # a short run of coverage still reads as a chart, not a block
+YEAR_LABEL_WIDTH = 40  # "2024" on the axis, with a gap, in the chart's units
 
 
 def add_months(month, count):
@@ -181,8 +182,10 @@ def timeline(entity, width=720, height=120):
         count = counts.get(month_start, 0)
         bar_height = round(height * count / peak, 2)
         bars.append(Bar(month_start, count, round(offset * step, 2), round(height - bar_height, 2), bar_height))
-        # A year label at each January, and at the start unless a January follows too closely.
-        if month_start.month == 1 or (offset == 0 and month_start.month <= 9):
+        # A year label at each January, and at the start unless the next January's label is
+        # closer than a label's width: over years of coverage a month is a few pixels wide.
+        room_before_january = (13 - month_start.month) * step
+        if month_start.month == 1 or (offset == 0 and room_before_january >= YEAR_LABEL_WIDTH):
             years.append((month_start.year, round(offset * step, 2)))
     return Timeline(bars=bars, years=years, peak=peak, width=width, height=height)
 

@@ -295,6 +295,9 @@ def test_entity_timeline_splits_months_at_midnight_utc_across_many_years(client)
     assert "Articles per month, November 2009 to February 2024" in html
     bars = re.findall(r"<title>(\w+ \d{4}): (\d+) articles?</title>", html)
     assert bars == [("November 2009", "1"), ("January 2024", "1"), ("February 2024", "2")]
+    # Each January is labelled; November 2009 is too close to January 2010 for a label of its own.
+    labels = re.findall(r'<text class="timeline__year" x="[\d.]+" y="[\d.]+">(\d{4})</text>', html)
+    assert labels == [str(year) for year in range(2010, 2025)]
 
 
 def test_entity_page_shows_what_it_is_most_often_covered_with(client):
