@@ -405,6 +405,41 @@ def test_entity_page_runs_a_fixed_number_of_queries(client, django_assert_max_nu
         assert client.get(incident.get_absolute_url()).status_code == 200
 
 
+@pytest.mark.parametrize("kind", ["person", "place", "organisation", "incident"])
+def test_every_kind_of_entity_page_runs_the_same_queries_for_5_and_for_65_articles(client, settings, kind):
+    settings.ARCHIVE_PAGE_CACHE = False  # count the queries of rendering, every time
+    region = make_place("Sumy region", kind="region")
+    place = make_place("Sumy", parent=region)
+    incident = make_incident(place=place)
+    entity = {
+        "person": make_person(),
+        "place": place,
+        "organisation": make_organisation(),
+        "incident": incident,
+    }[kind]
+
+    def cover(count, start):
+        for number in range(start, start + count):
+            make_article(
+                people=[entity if kind == "person" else make_person(f"Person {number}")],
+                places=[place, region],
+                organisations=[entity] if kind == "organisation" else [],
+                incidents=[incident],
+                published_at=timezone.now() - datetime.timedelta(days=9 * number + 1),
+            )
+
+    cover(5, 0)
+    client.get(entity.get_absolute_url())  # per-process caches (content types) first
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(entity.get_absolute_url()).status_code == 200
+    cover(60, 5)
+
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(entity.get_absolute_url()).status_code == 200
+
+    assert len(many) == len(few) <= 18
+
+
 # ---------------------------------------------------------------- indexes
 
 
