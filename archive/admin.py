@@ -1,7 +1,7 @@
 """The editors' admin: articles with typed entity pickers, and one admin per entity kind."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelectMultiple, RelatedFieldWidgetWrapper
@@ -33,7 +33,7 @@ from .models import (
     check_names_are_free,
 )
 from .pagination import CappedCountPaginator, wanted_page
-from .search.engine import SearchRequest, search
+from .search.engine import CANDIDATES, SearchRequest, search
 from .text import name_key
 from .workflow_admin import CorrectionInline, WorkflowAdmin, WorkflowForm
 
@@ -250,6 +250,14 @@ class ArticleAdmin(WorkflowAdmin, ArticleRecordsAdmin, LargeListAdmin):
         results = search(SearchRequest(query=search_term, order="newest", public=False, candidates_only=True))
         if not results.searched:  # nothing searchable, e.g. only "the": Django's own search
             return super().get_search_results(request, queryset, search_term)
+        if len(results.candidate_ids) >= CANDIDATES:
+            # The engine reads at most this many matches, newest first: say so rather than
+            # let the list's count pass for all there are.
+            messages.info(
+                request,
+                f"Only the newest {CANDIDATES} articles that match “{search_term.strip()}” are listed. "
+                "Add words or filters to narrow the search.",
+            )
         return queryset.filter(pk__in=results.candidate_ids), False
 
     @admin.display(description="suggested")

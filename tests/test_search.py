@@ -1266,6 +1266,20 @@ def test_admin_article_search_finds_drafts_by_the_alias_of_an_entity_only_drafts
     assert changelist_ids(response) == [draft.pk]
 
 
+def test_admin_article_search_says_when_it_shows_only_the_newest_matches(editor_client, monkeypatch):
+    monkeypatch.setattr(engine, "CANDIDATES", 3)
+    monkeypatch.setattr("archive.admin.CANDIDATES", 3)
+    for number in range(4):
+        make_article(headline=f"Reservoir report {number}", body="Water.")
+
+    many = editor_client.get(reverse("admin:archive_article_changelist"), {"q": "reservoir"})
+    few = editor_client.get(reverse("admin:archive_article_changelist"), {"q": "report 2"})
+
+    assert len(changelist_ids(many)) == 3
+    assert "Only the newest 3 articles that match “reservoir” are listed." in many.content.decode()
+    assert "Only the newest" not in few.content.decode()
+
+
 # ---------------------------------------------------------------- 12. query counts
 
 
