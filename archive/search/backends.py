@@ -21,6 +21,9 @@ from .query import EntityLink
 from .schema import PostgresSchema, SQLiteSchema, entity_token
 
 TIERS = (3, 2, 1)
+COUNT_CAP = 10_000  # a total above this is shown as "10,000+"
+# Up to this many matches, reading them all and sorting beats walking the index in key order.
+FEW_MATCHES = 5_000
 
 
 @dataclass
@@ -30,6 +33,7 @@ class Plan:
     tokens: list = field(default_factory=list)  # filter tokens that must all be present
     low_key: int | None = None
     high_key: int | None = None
+    counts: dict = field(default_factory=dict)  # {cap: matches up to it}, counted once per search
 
     @property
     def is_empty(self):
@@ -223,10 +227,32 @@ class PostgresBackend:
 
     def keys(self, plan, *, tier=None, newest_first=True, limit, offset=0):
         order = "DESC" if newest_first else "ASC"
-        rows = self.run("sort_key", plan, tier, f"ORDER BY sort_key {order} LIMIT %s OFFSET %s", [limit, offset])
-        return [row[0] for row in rows]
+        tail = f"ORDER BY sort_key {order} LIMIT %s OFFSET %s"
+        if self.count(plan, COUNT_CAP + 1) > FEW_MATCHES:
+            rows = self.run("sort_key", plan, tier, tail, [limit, offset])
+            return [row[0] for row in rows]
+        # Few matches: read them all from the GIN indexes and sort them. Left to itself, the
+        # planner often walks the sort-key index instead, expecting matches every few rows,
+        # and for a rare name reads a million rows to find two hundred (0.8-20 s).
+        where, params = self.where(plan, tier)
+        if where is None:
+            return []
+        sql = (
+            f"WITH matches AS MATERIALIZED (SELECT sort_key FROM {self.schema.table} WHERE {where}) "
+            f"SELECT sort_key FROM matches {tail}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, limit, offset])
+            return [row[0] for row in cursor.fetchall()]
 
     def count(self, plan, cap):
+        """How many match, up to `cap`; asked once per search and cap (keys() asks it first)."""
+        counted = plan.counts.get(cap)
+        if counted is None:
+            counted = plan.counts[cap] = self._count(plan, cap)
+        return counted
+
+    def _count(self, plan, cap):
         where, params = self.where(plan, None)
         if where is None:
             return 0

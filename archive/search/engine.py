@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from ..models import ENTITY_KINDS, Alias, Article
 from ..text import name_key
-from .backends import TIERS, Plan, current_backend
+from .backends import COUNT_CAP, TIERS, Plan, current_backend
 from .query import BREAK, MAX_PHRASE_WORDS, STOP_WORDS, Clause, EntityLink, Words, parse, words_of
 from .schema import EPOCH_OFFSET, EVERY_ARTICLE, ID_BITS, article_id_of, latest_key, publication_token, sort_key
 from .schema import type_token as incident_type_token
@@ -25,7 +25,6 @@ PAGE_SIZE = 20
 # Facets are counted over the first CANDIDATES results, read in the order shown. Each tier of
 # the relevance order reads up to this many keys, so it weighs on every search that has many.
 CANDIDATES = 500
-COUNT_CAP = 10_000
 MAX_ENTITY_SPAN = 6
 MAX_SPELLINGS = 6  # of one entity, added to a search that names it
 ORDERS = ("relevance", "newest", "oldest")
