@@ -10,12 +10,13 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import connection, models
-from django.db.models import Count, Subquery
+from django.db.models import Count
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from .models import ENTITY_KINDS, Article, Incident, Place
 from .models.entities import entity_url
+from .probes import first_and_last
 
 
 class Day(models.Func):
@@ -133,14 +134,11 @@ def monthly_counts(entity):
     slower for an entity on a third of the archive.
     """
     link_model = entity.entity_kind.link_model
-    times = link_model.objects.visible().filter(tag=entity).order_by().values("published_at")
-    ends = entity.entity_kind.model.objects.filter(pk=entity.pk).values(
-        first=Subquery(times.order_by("published_at")[:1]), last=Subquery(times.order_by("-published_at")[:1])
-    )
-    if not ends or ends[0]["first"] is None:
+    first, last = first_and_last(link_model.objects.visible().filter(tag=entity), "published_at")
+    if first is None:
         return {}
-    first = ends[0]["first"].astimezone(datetime.UTC).date().replace(day=1)
-    last = ends[0]["last"].astimezone(datetime.UTC).date().replace(day=1)
+    first = first.astimezone(datetime.UTC).date().replace(day=1)
+    last = last.astimezone(datetime.UTC).date().replace(day=1)
     span = (last.year - first.year) * 12 + last.month - first.month + 1
     months = [add_months(first, offset) for offset in range(span)]
     # Each range ends at the next month, or just after the present for the current one: the

@@ -15,6 +15,7 @@ from django.utils.functional import cached_property
 from .caching import depends_on, index_tag, keep_page
 from .freshness import last_changed
 from .models import ENTITY_KINDS, Article
+from .probes import first_and_last
 
 
 class IdRangePages:
@@ -33,13 +34,10 @@ class IdRangePages:
     @cached_property
     def ends(self):
         """The first id of page 1 (a multiple of `size`, so pages keep their ids) and the last id."""
-        ids = self.items.order_by().values("pk")
-        found = self.items.values(
-            first=Subquery(ids.order_by("pk")[:1]), last=Subquery(ids.order_by("-pk")[:1])
-        ).order_by()[:1]
-        if not found:
+        first, last = first_and_last(self.items, "pk")
+        if first is None:
             return 0, 0
-        return (found[0]["first"] - 1) // self.size * self.size, found[0]["last"]
+        return (first - 1) // self.size * self.size, last
 
     @property
     def num_pages(self):

@@ -18,6 +18,7 @@ from .forms import IncidentFilterForm
 from .freshness import conditional_on_archive
 from .models import ENTITY_KINDS, Article, Correction, Incident, Place, SlugRedirect
 from .pagination import counted_page, countless_page, requested_page
+from .probes import first_and_last
 from .related import related_articles
 from .structured_data import news_article
 
@@ -340,14 +341,10 @@ def periods_with_articles(bounds):
 
 def published_years():
     """The years with published articles, newest first: the ends of the index, then one probe a year."""
-    published = Article.objects.published()
-    ends = published.order_by().values(
-        first=Subquery(published.order_by("published_at").values("published_at")[:1]),
-        last=Subquery(published.order_by("-published_at").values("published_at")[:1]),
-    )[:1]
-    if not ends:
+    first, last = first_and_last(Article.objects.published(), "published_at")
+    if first is None:
         return []
-    first, last = (timezone.localtime(ends[0][end]).year for end in ("first", "last"))
+    first, last = timezone.localtime(first).year, timezone.localtime(last).year
     starts = periods_with_articles([month_start(year, 1) for year in range(first, last + 2)])
     return sorted((start.year for start in starts), reverse=True)
 

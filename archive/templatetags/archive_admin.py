@@ -20,6 +20,8 @@ from django.utils import formats, timezone
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
 
+from ..probes import first_and_last
+
 register = template.Library()
 
 
@@ -117,15 +119,10 @@ class Dates:
         """(first, last), or (None, None) for an empty list."""
         if self.all is not None:
             return (self.all[0], self.all[-1]) if self.all else (None, None)
-        dated, field = self.dated, self.field
-        # Without the list's ordering: PostgreSQL would sort every row to pick the one.
-        found = dated.order_by().values(
-            first=Subquery(dated.order_by(field).values(field)[:1]),
-            last=Subquery(dated.order_by(f"-{field}").values(field)[:1]),
-        )[:1]
-        if not found:
+        first, last = first_and_last(self.dated, self.field)
+        if first is None:
             return (None, None)
-        return tuple(local_date(found[0][end], self.cl, field) for end in ("first", "last"))
+        return local_date(first, self.cl, self.field), local_date(last, self.cl, self.field)
 
     def with_articles(self, periods):
         """The (start, end) periods that have anything in the list."""
