@@ -217,33 +217,29 @@ class PostgresBackend:
             params.append(plan.high_key)
         return " AND ".join(sql), params
 
-    def run(self, select, plan, tier, tail, tail_params):
+    def run(self, select, plan, tier, tail, tail_params, *, all_first=False):
+        """Rows of the matches; with `all_first`, every match is read before `tail` orders and cuts them."""
         where, params = self.where(plan, tier)
         if where is None:
             return []
+        matches = f"SELECT {select} FROM {self.schema.table} WHERE {where}"
+        sql = (
+            f"WITH matches AS MATERIALIZED ({matches}) SELECT * FROM matches {tail}"
+            if all_first
+            else f"{matches} {tail}"
+        )
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {select} FROM {self.schema.table} WHERE {where} {tail}", [*params, *tail_params])
+            cursor.execute(sql, [*params, *tail_params])
             return cursor.fetchall()
 
     def keys(self, plan, *, tier=None, newest_first=True, limit, offset=0):
         order = "DESC" if newest_first else "ASC"
-        tail = f"ORDER BY sort_key {order} LIMIT %s OFFSET %s"
-        if self.count(plan, COUNT_CAP + 1) > FEW_MATCHES:
-            rows = self.run("sort_key", plan, tier, tail, [limit, offset])
-            return [row[0] for row in rows]
         # Few matches: read them all from the GIN indexes and sort them. Left to itself, the
         # planner often walks the sort-key index instead, expecting matches every few rows,
         # and for a rare name reads a million rows to find two hundred (0.8-20 s).
-        where, params = self.where(plan, tier)
-        if where is None:
-            return []
-        sql = (
-            f"WITH matches AS MATERIALIZED (SELECT sort_key FROM {self.schema.table} WHERE {where}) "
-            f"SELECT sort_key FROM matches {tail}"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, limit, offset])
-            return [row[0] for row in cursor.fetchall()]
+        few = self.count(plan, COUNT_CAP + 1) <= FEW_MATCHES
+        tail = f"ORDER BY sort_key {order} LIMIT %s OFFSET %s"
+        return [row[0] for row in self.run("sort_key", plan, tier, tail, [limit, offset], all_first=few)]
 
     def count(self, plan, cap):
         """How many match, up to `cap`; asked once per search and cap (keys() asks it first)."""
