@@ -121,7 +121,10 @@ class SQLiteSchema:
         return (
             f"INSERT INTO {self.table}(rowid, headline, standfirst, body, tokens) "
             f"SELECT {self.key(alias)}, {alias}.headline, {alias}.standfirst, {alias}.body, {self.tokens(alias)} "
-            f"FROM {article} {alias} WHERE {where}"
+            # In rowid order: FTS5 writes its pending terms out as a new segment whenever a rowid is
+            # lower than the last, and an unpublished article's key is above every published one's.
+            # Unordered, a batch of 5,000 made a segment every few rows: 35 s, not 1 s, at 100,000.
+            f"FROM {article} {alias} WHERE {where} ORDER BY 1"
         )
 
     def delete_for(self, where):
@@ -131,10 +134,7 @@ class SQLiteSchema:
     def statements(self):
         article, incident, links, incident_links = tables()
         live = f"(SELECT deferred FROM {self.control}) = 0"
-        yield (
-            f"CREATE VIRTUAL TABLE IF NOT EXISTS {self.table} USING fts5("
-            "headline, standfirst, body, tokens, tokenize = 'porter unicode61 remove_diacritics 2')"
-        )
+        yield self.create_table()
         yield f"CREATE TABLE IF NOT EXISTS {self.control} (deferred INTEGER NOT NULL)"
         yield f"INSERT INTO {self.control}(deferred) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM {self.control})"
         for name in self.trigger_names():
@@ -197,7 +197,16 @@ class SQLiteSchema:
         yield from self.reindex_statements(ids_sql)  # an FTS5 row is only ever replaced whole
 
     def rebuild_statements(self):
-        yield f"DELETE FROM {self.table}"
+        # Deleting an FTS5 table's rows one by one leaves a tombstone for each (97 s at 100,000
+        # articles); a new table is empty at once. The triggers name it, so they keep working.
+        yield f"DROP TABLE {self.table}"
+        yield self.create_table()
+
+    def create_table(self):
+        return (
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {self.table} USING fts5("
+            "headline, standfirst, body, tokens, tokenize = 'porter unicode61 remove_diacritics 2')"
+        )
 
     def set_deferred(self, cursor, deferred):
         cursor.execute(f"UPDATE {self.control} SET deferred = %s", [1 if deferred else 0])
