@@ -135,6 +135,9 @@ def test_import_and_index_rebuild_are_timed_in_a_scratch_database(tmp_path):
     assert re.search(
         r"articles/s\*\*, peak \d+ MB", rows["import_articles, 25 exported articles into an empty database"]
     )
+    assert "Imported 6 new article(s)" in results.quarter.output
+    memory = "import_articles memory: peak for that file cut after a quarter of its articles, and for all of it"
+    assert re.fullmatch(r"\d+ MB, \d+ MB", rows[memory])
 
 
 def test_generation_speed_is_kept_with_the_archive():

@@ -675,6 +675,24 @@ def test_a_file_longer_than_a_batch_imports_every_article_and_link(tmp_path):
 
 
 @pytest.mark.django_db
+def test_entities_forgotten_between_batches_are_found_again_not_made_twice(tmp_path, monkeypatch):
+    # What an import remembers is bounded so its memory stays flat on a long file; an entity
+    # met again after it was forgotten must still be the same record.
+    monkeypatch.setattr("archive.importers.writer.ENTITIES_KEPT", 3)
+    monkeypatch.setattr("archive.importers.jsonl.CLEANED_ENTITIES_KEPT", 3)
+    path = write(tmp_path / "export.jsonl", jsonl(*numbered_records(1200)))
+
+    run_import(path)
+
+    assert Person.objects.count() == 7 and Place.objects.count() == 12 and Alias.objects.count() == 7
+    assert Person.entity_kind.link_model.objects.count() == 1200
+    person = Person.objects.get(name="Person 3")
+    assert set(Article.objects.filter(people=person).values_list("slug", flat=True)) == {
+        f"report-{number}" for number in range(1200) if number % 7 == 3
+    }
+
+
+@pytest.mark.django_db
 def test_an_article_twice_in_one_file_is_created_then_updated(tmp_path):
     first, second = {"headline": "First version", "slug": "story"}, {"headline": "Second version", "slug": "story"}
     path = write(tmp_path / "export.jsonl", jsonl(first, second))

@@ -24,6 +24,7 @@ from ..exporters import export_lines
 from ..models import Article
 
 GENERATION_TABLE = "benchmark_generation"
+ARTICLE_LINE = '"type": "article"'  # how an exported article's line tells itself from an entity's
 
 
 # ---------------------------------------------------------------- generation, kept with the archive
@@ -153,7 +154,7 @@ def export_sample(path, count):
     with open(path, "w", encoding="utf-8") as handle:
         for line in export_lines(Article.objects.filter(pk__gte=threshold)):
             handle.write(line + "\n")
-            written += '"type": "article"' in line
+            written += ARTICLE_LINE in line
     return written
 
 
@@ -163,6 +164,7 @@ class LoadingResults:
     export_seconds: float
     imported: CommandRun
     rebuilt: CommandRun
+    quarter: CommandRun  # the same file cut after a quarter of its articles: the same peak memory if flat
 
 
 def measure_loading(sample, work_dir):
@@ -173,15 +175,32 @@ def measure_loading(sample, work_dir):
     started = time.perf_counter()
     articles = export_sample(export, sample)
     export_seconds = time.perf_counter() - started
+    quarter_export = work_dir / f"sample-{connection.vendor}-quarter.jsonl"
+    with open(export, encoding="utf-8") as whole, open(quarter_export, "w", encoding="utf-8") as quarter:
+        articles_left = max(1, articles // 4)
+        for line in whole:
+            quarter.write(line)
+            articles_left -= ARTICLE_LINE in line
+            if not articles_left:
+                break
+    try:
+        imported, rebuilt = import_into_scratch(work_dir, export, rebuild=True)
+        quarter_imported, _ = import_into_scratch(work_dir, quarter_export)
+    finally:
+        export.unlink(missing_ok=True)
+        quarter_export.unlink(missing_ok=True)
+    return LoadingResults(articles, export_seconds, imported, rebuilt, quarter_imported)
+
+
+def import_into_scratch(work_dir, export, rebuild=False):
     url = scratch_database_url(work_dir)
     try:
         timed_command(url, "migrate")
         imported = timed_command(url, "import_articles", str(export))
-        rebuilt = timed_command(url, "rebuild_search_index")
+        rebuilt = timed_command(url, "rebuild_search_index") if rebuild else None
     finally:
         drop_scratch_database(url)
-        export.unlink(missing_ok=True)
-    return LoadingResults(articles, export_seconds, imported, rebuilt)
+    return imported, rebuilt
 
 
 def describe_loading(results, archive_articles):
@@ -197,6 +216,10 @@ def describe_loading(results, archive_articles):
             f"rebuild_search_index of those {results.articles:,} articles",
             f"{results.rebuilt.seconds:.1f} s, {rebuild_rate:,.0f} articles/s "
             f"(the whole archive at that rate: {archive_articles / rebuild_rate:,.0f} s)",
+        ),
+        (
+            "import_articles memory: peak for that file cut after a quarter of its articles, and for all of it",
+            f"{results.quarter.peak_mb:,.0f} MB, {results.imported.peak_mb:,.0f} MB",
         ),
         ("export_articles of them", f"{results.export_seconds:.1f} s"),
     ]

@@ -48,7 +48,7 @@ class EntityData(dict):
 
 # The same entity comes back on thousands of lines (Ukraine, Kyiv): clean it once.
 _cleaned_entities = {}
-CLEANED_ENTITIES_KEPT = 100_000
+CLEANED_ENTITIES_KEPT = 20_000
 
 
 def parse_entity_data(model, data, line, depth=0):

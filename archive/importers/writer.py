@@ -46,6 +46,10 @@ ARTICLE_SLUG_LENGTH = Article._meta.get_field("slug").max_length
 ARTICLE_COLUMNS = [field.name for field in Article._meta.concrete_fields if not field.primary_key]
 ENTITY_SLUG_LENGTH = 200
 KIND_BY_FIELD = {kind.article_field: kind for kind in ENTITY_KINDS.values()}
+# Entities resolved are remembered between batches (Ukraine is on every other line), up to
+# this many: an export of a large archive names hundreds of thousands, and the import's
+# memory must not grow with the file.
+ENTITIES_KEPT = 20_000
 
 
 def data_key(model, data):
@@ -88,6 +92,8 @@ class Writer:
     def write(self, records):
         """Write one batch; returns (articles created, articles updated)."""
         self.forget_old_slugs()
+        if len(self.entities) > ENTITIES_KEPT:
+            self.entities.clear()
         wanted = []
         for record in records:
             if isinstance(record, EntityRecord):
