@@ -9,6 +9,7 @@ from django.core.management.base import CommandError
 
 from archive.exporters import export_lines
 from archive.models import ENTITY_KINDS, Alias, Article, Incident, Place
+from archive.search.engine import SearchRequest, search
 from archive.text import name_key
 from tests.helpers import make_article
 
@@ -114,3 +115,15 @@ def test_prepare_demo_fills_an_empty_archive_once_and_prints_a_working_login(tmp
     call_command("prepare_demo", articles=30, stdout=again, stderr=io.StringIO())
     assert "already has content" in again.getvalue() and Article.objects.count() == 31
     assert password in again.getvalue()
+
+
+def test_every_generated_article_readers_may_see_is_found_by_its_headline_and_no_other():
+    # The index is built once at the end of generation, not batch by batch: all of it must be there.
+    generate(articles=120)
+    published = set(Article.objects.published())
+    hidden = set(Article.objects.all()) - published
+    assert published and hidden
+
+    for article in Article.objects.all():
+        found = search(SearchRequest(query=f'"{article.headline}"')).articles
+        assert (article in found) == (article in published), article.headline

@@ -30,8 +30,18 @@ class Command(BaseCommand):
             raise CommandError("--articles must be at least 1.")
         started = time.perf_counter()
         try:
-            with tqdm(total=articles, unit="article", desc="Generating", disable=None, leave=False) as bar:
-                demo = generate(articles=articles, seed=seed, end_date=end_date, progress=bar.update)
+            bars = [
+                tqdm(total=articles, unit="article", desc=desc, disable=None, leave=False)
+                for desc in ("Generating", "Indexing for search")
+            ]
+            with bars[0], bars[1]:
+                demo = generate(
+                    articles=articles,
+                    seed=seed,
+                    end_date=end_date,
+                    progress=bars[0].update,
+                    index_progress=bars[1].update,
+                )
         except ArchiveNotEmpty as error:
             raise CommandError(str(error)) from None
         elapsed = time.perf_counter() - started
