@@ -285,6 +285,23 @@ def test_a_quoted_phrase_matches_the_words_together_in_that_order(language_archi
     assert found_set('"raid air"') == set()
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"shells reported in Rostov-on-Don"',
+        '"shells reported in Rostov on Don"',
+        '"a well-known figure"',
+        '"a well known figure"',
+        "well-known",
+    ],
+)
+def test_a_phrase_finds_hyphenated_words_whether_it_has_the_hyphens_or_not(query):
+    hyphens = make_article(headline="A well-known figure says shells reported in Rostov-on-Don ran out")
+    spaces = make_article(headline="A well known figure says shells reported in Rostov on Don ran out")
+
+    assert set(search(SearchRequest(query=query)).articles) == {hyphens, spaces}
+
+
 def test_or_matches_either_alternative(language_archive):
     assert found_set("lviv OR geneva") == {"Sirens over Lviv", "Peace talks stall"}
     assert found_set("sirens lviv OR metro") == {"Air raid sirens in Kyiv", "Sirens over Lviv"}
