@@ -123,11 +123,14 @@ def test_the_change_form_is_read_as_a_browser_submits_it(editor_client):
 def test_import_and_index_rebuild_are_timed_in_a_scratch_database(tmp_path):
     generate(articles=40, seed=4, end_date=datetime.date(2026, 11, 24))
 
+    ballast = b"x" * (400 * 1024 * 1024)  # the measuring process is big, as on a million articles
+
     results = measure_loading(25, tmp_path)
 
-    assert results.articles == 25
+    assert len(ballast) and results.articles == 25
     assert results.imported.seconds > 0 and results.rebuilt.seconds > 0
-    assert 20 < results.imported.peak_mb < 2000
+    # The import's own peak, not the 400 MB more of the process it was started from.
+    assert 20 < results.imported.peak_mb < 300
     assert "Imported 25 new article(s)" in results.imported.output
     assert Article.objects.count() == 40  # the archive measured is untouched
     assert not list(tmp_path.iterdir())  # scratch database and export removed
