@@ -23,7 +23,7 @@ re-tokenised article per link.
 
 from contextlib import contextmanager
 
-from django.db import connections
+from django.db import connections, transaction
 from django.utils import timezone
 
 from ..models import ENTITY_KINDS, Article, Incident
@@ -492,9 +492,11 @@ def rebuild(connection, progress=None, batch=5000):
     """Index every article again, a batch of ids at a time; `progress(n)` hears of each batch."""
     schema = schema_for(connection)
     article = tables()[0]
-    with connection.cursor() as cursor:
+    # In one transaction: a search meanwhile finds the old index, or an empty one, never no table.
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         for statement in schema.rebuild_statements():
             cursor.execute(statement)
+    with connection.cursor() as cursor:
         cursor.execute(f"SELECT min(id), max(id) FROM {article}")
         low, high = cursor.fetchone()
     if low is None:
