@@ -525,4 +525,3 @@ def write_articles(demo, moments, slugs):
     for model, rows_of_kind in link_rows.items():
         model.entity_kind.link_model.objects.bulk_create(rows_of_kind, batch_size=BATCH_SIZE)
     SourceLink.objects.bulk_create(source_rows, batch_size=BATCH_SIZE)
-    return created
