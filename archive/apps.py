@@ -9,10 +9,14 @@ class ArchiveConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate, pre_migrate
 
-        from .database import refresh_after_migrate
-        from .search import names
-        from .search.schema import drop_triggers_before_migrate, install_after_migrate
+        from archive.cache import invalidation
+        from archive.ops.planner import refresh_after_migrate
+        from archive.search import names
+        from archive.search.index import drop_triggers_before_migrate, install_after_migrate
+        from archive.signals import archive_changed
 
+        # The page cache hears of every change; the models do not know it exists.
+        archive_changed.connect(invalidation.pages_changed, dispatch_uid="archive.page_cache")
         # The full-text index lives outside Django's models: its triggers follow the entity kinds.
         pre_migrate.connect(drop_triggers_before_migrate, sender=self)
         post_migrate.connect(install_after_migrate, sender=self)
@@ -21,7 +25,11 @@ class ArchiveConfig(AppConfig):
 
 
 class ArchiveAdminConfig(admin_apps.AdminConfig):
-    """The admin, with our site class: see archive.sites.ArchiveAdminSite."""
+    """The admin, with our site class: see archive.admin.site.ArchiveAdminSite."""
 
     default = False
-    default_site = "archive.sites.ArchiveAdminSite"
+    default_site = "archive.admin.site.ArchiveAdminSite"
+
+    def ready(self):
+        super().ready()
+        from archive.admin import articles, entities  # noqa: F401  (they register the archive's models)

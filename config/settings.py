@@ -70,9 +70,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "archive.ratelimit.RateLimitMiddleware",
+    "archive.ops.ratelimit.RateLimitMiddleware",
     # Kept public pages are served after the rate limits, before sessions or users are looked at.
-    "archive.caching.PageCacheMiddleware",
+    "archive.cache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -96,7 +96,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "archive.context_processors.navigation",
+                "archive.public.context_processors.navigation",
             ],
         },
     },
@@ -169,7 +169,7 @@ ARCHIVE_PAGE_SIZE = 20
 
 # ---------------------------------------------------------------- the shared cache
 
-# Rendered public pages (see archive.caching), the times of the changes that drop
+# Rendered public pages (see archive.cache), the times of the changes that drop
 # them, and rate-limit counts: shared by every worker process, so a change made
 # through one drops the pages it affects for all, and a rate limit counts a
 # client's requests whichever worker answers. Without REDIS_URL, files in one
@@ -181,7 +181,7 @@ CACHES = {
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
         else {
-            "BACKEND": "archive.cache_backends.FolderCache",
+            "BACKEND": "archive.cache.backends.FolderCache",
             "LOCATION": os.environ.get("DJANGO_CACHE_DIR") or BASE_DIR / "var" / "cache",
             "OPTIONS": {"MAX_ENTRIES": 20_000},
         }
@@ -241,8 +241,8 @@ AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 # At least a minute: no cool-off at all would make django-axes lock for good.
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("DJANGO_LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_CLIENT_IP_CALLABLE = "archive.clients.client_address"
-AXES_LOCKOUT_CALLABLE = "archive.lockout.locked_out"
+AXES_CLIENT_IP_CALLABLE = "archive.ops.clients.client_address"
+AXES_LOCKOUT_CALLABLE = "archive.admin.login_lockout.locked_out"
 AXES_RESET_ON_SUCCESS = True
 # Only failures are kept (they are what a lockout counts); successful logins are not logged.
 AXES_DISABLE_ACCESS_LOG = True

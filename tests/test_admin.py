@@ -1016,8 +1016,8 @@ def article_changelist(client, **params):
 @pytest.fixture
 def short_pages(monkeypatch):
     """Pages of two articles and exact counts up to five, so that a dozen articles is a "long" list."""
-    from archive.admin import ArticleAdmin
-    from archive.pagination import CappedCountPaginator
+    from archive.admin.articles import ArticleAdmin
+    from archive.lib.pagination import CappedCountPaginator
 
     monkeypatch.setattr(ArticleAdmin, "list_per_page", 2)
     monkeypatch.setattr(CappedCountPaginator, "exact_up_to", 5)
@@ -1049,7 +1049,7 @@ def test_article_changelist_counts_a_long_list_no_further_than_needed(editor_cli
 
 @pytest.mark.django_db
 def test_article_changelist_shows_an_estimate_for_the_whole_table(editor_client, short_pages):
-    from archive.database import refresh_planner_statistics
+    from archive.ops.planner import refresh_planner_statistics
 
     for _ in range(12):
         make_article()

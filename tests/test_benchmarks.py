@@ -6,15 +6,22 @@ import re
 import pytest
 from django.core.management import CommandError, call_command
 
-from archive.benchmarks import Measurement, measure, measure_admin, measure_loading, measure_search, measure_tagging
-from archive.benchmarks.editors import submitted_form
-from archive.benchmarks.loading import describe_loading, generation_row, record_generation
-from archive.benchmarks.report import table, write_results
-from archive.demo import generate
 from archive.models import Article
 from archive.search import engine
-from archive.search.schema import article_id_of
+from archive.search.keys import article_id_of
 from archive.search.suggestions import refresh_vocabulary
+from archive.tools.benchmarks import (
+    Measurement,
+    measure,
+    measure_admin,
+    measure_loading,
+    measure_search,
+    measure_tagging,
+)
+from archive.tools.benchmarks.editors import submitted_form
+from archive.tools.benchmarks.loading import describe_loading, generation_row, record_generation
+from archive.tools.benchmarks.report import table, write_results
+from archive.tools.demo.generator import generate
 from tests.helpers import make_article, make_person
 
 pytestmark = pytest.mark.django_db

@@ -20,8 +20,8 @@ from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from archive.lib.text import name_key
 from archive.models import Article, Correction, Incident, Organisation, Person, Place
-from archive.text import name_key
 from tests.helpers import make_article, make_draft, make_person, make_place, make_staff, restore_roles
 
 pytestmark = pytest.mark.browser
@@ -610,7 +610,7 @@ def test_a_stale_save_shows_who_changed_what_and_keeps_the_editors_text(transact
     """Alice opens an article, Bob saves a change first; Alice's save is refused with his change shown."""
     from django.contrib.auth.models import User
 
-    from archive.revisions import record_revision
+    from archive.editorial.revisions import record_revision
 
     article = make_draft(
         headline="Drone strike hits Kyiv apartment block",
@@ -659,7 +659,7 @@ def test_the_history_and_a_comparison_are_clear_accessible_pages(transactional_d
     """An editor reads who changed what, and sees the words that changed marked in place."""
     from django.contrib.auth.models import User
 
-    from archive.revisions import record_revision
+    from archive.editorial.revisions import record_revision
 
     kyiv = make_place("Kyiv")
     article = make_draft(

@@ -2,7 +2,7 @@
 
 from django.core.cache.backends.filebased import FileBasedCache
 
-from archive.cache_backends import FolderCache
+from archive.cache.backends import FolderCache
 
 
 def folder_cache(path, max_entries):

@@ -11,12 +11,13 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
 
-from archive import caching
-from archive.caching import tag_key
-from archive.merging import merge_entities
+from archive.cache.invalidation import MANY_TAGS, invalidate
+from archive.cache.keys import tag_key
+from archive.editorial.merging import merge_entities
+from archive.editorial.restoring import restore
+from archive.editorial.revisions import record_revision
 from archive.models import Alias, Article, Correction
-from archive.restoring import restore
-from archive.revisions import record_revision
+from archive.models.page_tags import EVERYTHING
 from tests.helpers import make_article, make_draft, make_person, make_place
 
 pytestmark = pytest.mark.django_db
@@ -295,9 +296,9 @@ def test_a_change_touching_hundreds_of_things_drops_every_kept_page_with_one_wri
     original = cache.set_many
     with mock.patch.object(cache, "set_many", lambda data, **kw: written.append(set(data)) or original(data, **kw)):
         with django_capture_on_commit_callbacks(execute=True):
-            caching.invalidate([f"a:{number}" for number in range(caching.MANY_TAGS + 1)])
+            invalidate([f"a:{number}" for number in range(MANY_TAGS + 1)])
 
-    assert written == [{caching.tag_key(caching.EVERYTHING)}] * 2  # now, and again at the commit
+    assert written == [{tag_key(EVERYTHING)}] * 2  # now, and again at the commit
     for url in pages:
         assert read(url)[1] == "miss", url
 

@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from archive.database import refresh_planner_statistics
+from archive.ops.planner import refresh_planner_statistics
 from tests.helpers import make_article
 
 pytestmark = pytest.mark.django_db

@@ -7,10 +7,10 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from archive.exporters import export_lines
+from archive.interchange.export import export_lines
+from archive.lib.text import name_key
 from archive.models import ENTITY_KINDS, Alias, Article, Incident, Place
 from archive.search.engine import SearchRequest, search
-from archive.text import name_key
 from tests.helpers import make_article
 
 pytestmark = pytest.mark.django_db

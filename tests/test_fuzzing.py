@@ -14,8 +14,8 @@ from django.urls.converters import IntConverter, PathConverter, SlugConverter, S
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archive.converters import EntityKindConverter
 from archive.models import ENTITY_KINDS, Incident
+from archive.public.converters import EntityKindConverter
 from tests.helpers import (
     make_article,
     make_draft,

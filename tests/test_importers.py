@@ -8,7 +8,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from archive.exporters import export_lines
+from archive.editorial.revisions import record_revision
+from archive.interchange.export import export_lines
 from archive.models import (
     Alias,
     Article,
@@ -21,7 +22,6 @@ from archive.models import (
     SlugRedirect,
     SourceLink,
 )
-from archive.revisions import record_revision
 from tests.helpers import make_article, make_person
 
 SAMPLE_HEADLINE = "Ukraine Captures North Korean Soldiers Amid Ongoing Conflict"
@@ -678,8 +678,8 @@ def test_a_file_longer_than_a_batch_imports_every_article_and_link(tmp_path):
 def test_entities_forgotten_between_batches_are_found_again_not_made_twice(tmp_path, monkeypatch):
     # What an import remembers is bounded so its memory stays flat on a long file; an entity
     # met again after it was forgotten must still be the same record.
-    monkeypatch.setattr("archive.importers.writer.ENTITIES_KEPT", 3)
-    monkeypatch.setattr("archive.importers.jsonl.CLEANED_ENTITIES_KEPT", 3)
+    monkeypatch.setattr("archive.interchange.writer.ENTITIES_KEPT", 3)
+    monkeypatch.setattr("archive.interchange.jsonl.CLEANED_ENTITIES_KEPT", 3)
     path = write(tmp_path / "export.jsonl", jsonl(*numbered_records(1200)))
 
     run_import(path)

@@ -10,9 +10,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from archive.demo import generate
-from archive.loadtest import MIX, run, url_mix
 from archive.search.suggestions import refresh_vocabulary
+from archive.tools.demo.generator import generate
+from archive.tools.loadtest import MIX, run, url_mix
 from tests.helpers import PROJECT, free_port, production_env, served_site
 
 END_DATE = "2026-11-24"

@@ -9,8 +9,8 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from archive.editorial.revisions import record_revision
 from archive.models import Article, Revision, SourceLink
-from archive.revisions import record_revision
 from tests.helpers import form_data, make_article, make_person, make_user
 
 EDITOR_PERMISSIONS = (
@@ -242,7 +242,7 @@ def test_an_action_waits_for_an_edit_in_progress_and_keeps_it():
     def slow_edit():
         from django.db import transaction
 
-        from archive.locking import lock_article
+        from archive.editorial.edit_conflicts import lock_article
 
         with transaction.atomic():
             row = lock_article(article.pk)

@@ -11,8 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from archive import merging, tagging
-from archive.merging import MergeRefused, merge_entities
+from archive.editorial import merging, tagging
+from archive.editorial.merging import MergeRefused, merge_entities
 from archive.models import (
     ENTITY_KINDS,
     Alias,

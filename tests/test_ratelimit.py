@@ -7,7 +7,7 @@ import pytest
 from django.core.cache import caches
 from django.test import override_settings
 
-from archive import ratelimit
+from archive.ops import ratelimit
 from tests.conftest import needs
 from tests.helpers import make_article
 from tests.test_settings import PRODUCTION, read_settings

@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from archive.related import PER_SIDE, related_articles
+from archive.public.related import PER_SIDE, related_articles
 from tests.helpers import make_article, make_draft, make_incident, make_person, make_place, make_scheduled
 
 pytestmark = pytest.mark.django_db

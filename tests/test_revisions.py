@@ -11,10 +11,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from archive import admin_revisions
-from archive.merging import merge_entities
+from archive.admin import revisions as admin_revisions
+from archive.editorial.merging import merge_entities
+from archive.editorial.revisions import record_revision, snapshot
 from archive.models import ENTITY_KINDS, Article, Revision, SlugRedirect, SourceLink
-from archive.revisions import record_revision, snapshot
 from tests.helpers import (
     form_data,
     make_article,

@@ -25,9 +25,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from archive.feeds import FEED_SIZE
+from archive.editorial.revisions import record_revision
 from archive.models import ENTITY_KINDS, Correction, EntityMerge, Place, SourceLink
-from archive.revisions import record_revision
+from archive.public.feeds import FEED_SIZE
 from tests.helpers import (
     form_data,
     make_article,

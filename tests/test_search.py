@@ -25,7 +25,7 @@ from archive.models import Alias, Article, Incident, Organisation, Person, Place
 from archive.search import engine
 from archive.search import views as search_views
 from archive.search.engine import SearchRequest, search
-from archive.search.schema import schema_for
+from archive.search.index import schema_for
 from archive.search.suggestions import refresh_vocabulary
 from tests.helpers import (
     make_article,
@@ -1285,7 +1285,7 @@ def test_admin_article_search_finds_drafts_by_the_alias_of_an_entity_only_drafts
 
 def test_admin_article_search_says_when_it_shows_only_the_newest_matches(editor_client, monkeypatch):
     monkeypatch.setattr(engine, "CANDIDATES", 3)
-    monkeypatch.setattr("archive.admin.CANDIDATES", 3)
+    monkeypatch.setattr("archive.admin.articles.CANDIDATES", 3)
     for number in range(4):
         make_article(headline=f"Reservoir report {number}", body="Water.")
 

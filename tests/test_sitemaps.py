@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from archive.models import Article
-from archive.sitemaps import IdRangeSitemap
+from archive.public.sitemaps import IdRangeSitemap
 from tests.helpers import (
     make_article,
     make_draft,

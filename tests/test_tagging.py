@@ -23,18 +23,10 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from archive.benchmarks.public import suggestion_quality
-from archive.models import (
-    ENTITY_KINDS,
-    Alias,
-    ArchiveState,
-    Article,
-    Organisation,
-    Person,
-    Place,
-)
-from archive.tagging import matcher, new_candidates, suggest
-from archive.text import name_key, slug_base
+from archive.editorial.tagging import matcher, new_candidates, suggest
+from archive.lib.text import name_key, slug_base
+from archive.models import ENTITY_KINDS, Alias, ArchiveState, Article, Organisation, Person, Place
+from archive.tools.benchmarks.public import suggestion_quality
 from tests.helpers import (
     links_out_of_step,
     make_article,

@@ -1,6 +1,6 @@
 import pytest
 
-from archive.text import fold, name_key, slug_base
+from archive.lib.text import fold, name_key, slug_base
 
 
 @pytest.mark.parametrize(

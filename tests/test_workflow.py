@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from archive import workflow
+from archive.editorial import workflow
 from archive.models import Article
 from tests.helpers import make_article, make_draft, make_scheduled, make_staff, make_withdrawn
 

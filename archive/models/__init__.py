@@ -1,7 +1,7 @@
 """The archive's data: articles, the entities they cover, and the archive's memory of changes."""
 
-from .articles import Article, ArticleQuerySet, SourceLink
-from .entities import (
+from archive.models.articles import Article, ArticleQuerySet, SourceLink
+from archive.models.entities import (
     Alias,
     Entity,
     EntityLink,
@@ -17,10 +17,10 @@ from .entities import (
     check_names_are_free,
     register_entity_kind,
 )
-from .history import ArchiveState, SlugRedirect
-from .records import Correction, EntityMerge, Revision
-from .registry import ENTITY_KINDS, EntityKind
-from .vocabulary import SearchWord
+from archive.models.history import ArchiveState, SlugRedirect
+from archive.models.records import Correction, EntityMerge, Revision
+from archive.models.registry import ENTITY_KINDS, EntityKind
+from archive.models.vocabulary import SearchWord
 
 __all__ = [
     "ENTITY_KINDS",

@@ -9,9 +9,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from ..text import squash_spaces, unique_slug, without_control_characters
-from .history import ArchiveState, KeepsOldSlugs
-from .registry import ENTITY_KINDS
+from archive.lib.text import squash_spaces, unique_slug, without_control_characters
+from archive.models.history import ArchiveState, KeepsOldSlugs
+from archive.models.registry import ENTITY_KINDS
 
 # Saves within this time of publication (fixing a typo at once) are not "updates".
 UPDATE_SHOWN_AFTER = datetime.timedelta(minutes=10)
@@ -134,7 +134,7 @@ class Article(KeepsOldSlugs):
         return instance
 
     def shown_on(self):
-        from ..caching import article_pages
+        from archive.models.page_tags import article_pages
 
         return article_pages(self)
 

@@ -5,6 +5,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 
+from archive.signals import archive_changed
+
 
 class SlugRedirect(models.Model):
     """An address something used to have: /places/kiev/ answers 301 to the page's address now."""
@@ -49,7 +51,7 @@ class KeepsOldSlugs(models.Model):
         return result
 
     def shown_on(self):
-        """The cache tags of the public pages that show this row (see archive.caching)."""
+        """The tags of the public pages that show this row (see archive.models.page_tags)."""
         return None
 
     @classmethod
@@ -85,15 +87,11 @@ class ArchiveState(models.Model):
     def touch(cls, entities=False, pages=None):
         """Mark the archive as changed; `entities=True` when names or aliases changed too.
 
-        `pages` are the cache tags of the public pages the change affects (see
-        archive.caching); without them every kept page is dropped.
+        `pages` are the tags of the public pages the change affects (see
+        archive.models.page_tags); without them every kept page is dropped. Whoever keeps
+        pages hears of it through archive.signals.archive_changed, and may refuse the change.
         """
-        from ..caching import invalidate, invalidate_everything
-
-        if pages is None:
-            invalidate_everything()
-        else:
-            invalidate(pages)
+        archive_changed.send(sender=cls, pages=None if pages is None else set(pages))
         now = timezone.now()
         values = {"changed_at": now, "changes": models.F("changes") + 1}
         if entities:

@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from ..text import without_control_characters
-from .articles import Article
-from .history import ArchiveState
+from archive.lib.text import without_control_characters
+from archive.models.articles import Article
+from archive.models.history import ArchiveState
 
 
 class Revision(models.Model):
@@ -105,7 +105,7 @@ class Correction(models.Model):
 
     def shown_on(self):
         """Its article's page and the corrections page and feeds."""
-        from ..caching import article_tag
+        from archive.models.page_tags import article_tag
 
         return {article_tag(self.article_id), "corrections"}
 

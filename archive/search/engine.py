@@ -14,12 +14,21 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.utils import timezone
 
-from ..models import ENTITY_KINDS, Alias, Article
-from ..text import name_key
-from .backends import COUNT_CAP, TIERS, Plan, current_backend
-from .query import BREAK, MAX_PHRASE_WORDS, STOP_WORDS, Clause, EntityLink, Words, parse, words_of
-from .schema import EPOCH_OFFSET, EVERY_ARTICLE, ID_BITS, article_id_of, latest_key, publication_token, sort_key
-from .schema import type_token as incident_type_token
+from archive.lib.text import name_key
+from archive.models import ENTITY_KINDS, Alias, Article
+from archive.search.backends import current_backend
+from archive.search.backends.base import COUNT_CAP, TIERS, Plan
+from archive.search.keys import (
+    EPOCH_OFFSET,
+    EVERY_ARTICLE,
+    ID_BITS,
+    article_id_of,
+    latest_key,
+    publication_token,
+    sort_key,
+)
+from archive.search.keys import type_token as incident_type_token
+from archive.search.query import BREAK, MAX_PHRASE_WORDS, STOP_WORDS, Clause, EntityLink, Words, parse, words_of
 
 PAGE_SIZE = 20
 # Facets are counted over the first CANDIDATES results, read in the order shown. Each tier of

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from ..models import ENTITY_KINDS, Article
-from ..models.entities import entity_url
-from .engine import published_year
+from archive.models import ENTITY_KINDS, Article
+from archive.models.entities import entity_url
+from archive.search.engine import published_year
 
 PER_KIND = 6
 

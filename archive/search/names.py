@@ -17,7 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, connections
 from django.db.models.functions import Length
 
-from ..models import ENTITY_KINDS, Alias
+from archive.models import ENTITY_KINDS, Alias
 
 TABLE = "archive_names"
 CANDIDATES = 50

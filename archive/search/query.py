@@ -9,7 +9,7 @@ so no input can reach a database as syntax. Case and diacritics never matter.
 import re
 from dataclasses import dataclass, field
 
-from ..text import without_control_characters
+from archive.lib.text import without_control_characters
 
 MAX_QUERY_LENGTH = 500
 MAX_CLAUSES = 12

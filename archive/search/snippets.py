@@ -11,7 +11,7 @@ import Stemmer
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from ..text import fold
+from archive.lib.text import fold
 
 PASSAGE = 220  # characters in a snippet: about 35 words
 LEAD = 70  # characters shown before the first searched word

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 
-from ..models import ENTITY_KINDS, Article, SearchWord
-from ..text import name_key
-from .names import close_spellings
-from .query import STOP_WORDS, words_of
+from archive.lib.text import name_key
+from archive.models import ENTITY_KINDS, Article, SearchWord
+from archive.search.names import close_spellings
+from archive.search.query import STOP_WORDS, words_of
 
 MAX_SUGGESTIONS = 3
 SIMILAR_ENOUGH = 0.75

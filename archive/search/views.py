@@ -6,14 +6,14 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.http import urlencode
 
-from ..feeds import ArticleFeed
-from ..forms import SearchForm
-from ..models import ENTITY_KINDS
-from .engine import COUNT_CAP, SearchRequest, search
-from .facets import entity_facets, result_entities, year_facets
-from .query import words_of
-from .snippets import highlight, snippet, stem
-from .suggestions import suggestions
+from archive.models import ENTITY_KINDS
+from archive.public.feeds import ArticleFeed
+from archive.search.engine import COUNT_CAP, SearchRequest, search
+from archive.search.facets import entity_facets, result_entities, year_facets
+from archive.search.forms import SearchForm
+from archive.search.query import words_of
+from archive.search.snippets import highlight, snippet, stem
+from archive.search.suggestions import suggestions
 
 FEW_RESULTS = 3
 

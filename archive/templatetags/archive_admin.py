@@ -20,7 +20,7 @@ from django.utils import formats, timezone
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
 
-from ..probes import first_and_last
+from archive.lib.probes import first_and_last
 
 register = template.Library()
 

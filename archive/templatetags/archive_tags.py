@@ -6,7 +6,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from archive.rendering import render_markdown
+from archive.public.rendering import render_markdown
 
 register = template.Library()
 

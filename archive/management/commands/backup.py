@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
-from archive.backups import BackupError, backup, default_name
+from archive.ops.backups import BackupError, backup, default_name
 
 
 class Command(BaseCommand):

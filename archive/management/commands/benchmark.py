@@ -7,10 +7,17 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from archive.benchmarks import Measurement, measure, measure_admin, measure_loading, measure_search, measure_tagging
-from archive.benchmarks.loading import describe_loading, ensure_database_exists, generation_row, record_generation
-from archive.benchmarks.report import heading, table, write_results
 from archive.models import Article
+from archive.tools.benchmarks import (
+    Measurement,
+    measure,
+    measure_admin,
+    measure_loading,
+    measure_search,
+    measure_tagging,
+)
+from archive.tools.benchmarks.loading import describe_loading, ensure_database_exists, generation_row, record_generation
+from archive.tools.benchmarks.report import heading, table, write_results
 
 # A fixed last day, so that the same --articles and --seed always give the same archive.
 END_DATE = datetime.date(2026, 11, 24)

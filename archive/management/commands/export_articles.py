@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from archive.exporters import export_lines
+from archive.interchange.export import export_lines
 
 
 class Command(BaseCommand):

@@ -4,9 +4,9 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from archive.database import refresh_planner_statistics
-from archive.demo import ArchiveNotEmpty, generate
+from archive.ops.planner import refresh_planner_statistics
 from archive.search.suggestions import refresh_vocabulary
+from archive.tools.demo.generator import ArchiveNotEmpty, generate
 
 
 class Command(BaseCommand):

@@ -1,9 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from archive.database import BULK_WRITE, refresh_planner_statistics
-from archive.importers import import_paths, total_size
+from archive.interchange import import_paths, total_size
 from archive.models import Article
+from archive.ops.planner import BULK_WRITE, refresh_planner_statistics
 from archive.search.suggestions import refresh_vocabulary
 
 

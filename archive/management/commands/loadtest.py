@@ -2,7 +2,7 @@ import random
 
 from django.core.management.base import BaseCommand, CommandError
 
-from archive.loadtest import MIX, NotLoopback, loopback_address, run, url_mix
+from archive.tools.loadtest import MIX, NotLoopback, loopback_address, run, url_mix
 
 
 class Command(BaseCommand):

@@ -3,8 +3,8 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from archive import concurrency
-from archive.demo import ArchiveNotEmpty
+from archive.tools import concurrency
+from archive.tools.demo.generator import ArchiveNotEmpty
 
 
 class Command(BaseCommand):

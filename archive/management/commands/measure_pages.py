@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from archive.benchmarks import measure
 from archive.models import ENTITY_KINDS, Article
+from archive.tools.benchmarks import measure
 
 
 class Command(BaseCommand):

@@ -2,8 +2,8 @@ import statistics
 
 from django.core.management.base import BaseCommand
 
-from archive.benchmarks import measure_search
 from archive.models import Article
+from archive.tools.benchmarks import measure_search
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from archive.benchmarks import measure_tagging
+from archive.tools.benchmarks import measure_tagging
 
 
 class Command(BaseCommand):

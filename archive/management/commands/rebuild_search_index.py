@@ -2,9 +2,9 @@ from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from tqdm import tqdm
 
-from archive.database import refresh_planner_statistics
 from archive.models import Article
-from archive.search import schema
+from archive.ops.planner import refresh_planner_statistics
+from archive.search import index as schema
 from archive.search.suggestions import refresh_vocabulary
 
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from archive import tagging
+from archive.editorial import tagging
 from archive.models import Article
 
 

@@ -1,0 +1,291 @@
+"""Entity suggestions: the known people, places, organisations and incidents an article names,
+and capitalised names it uses that the archive does not know yet.
+
+Every name and alias is folded (case, diacritics, punctuation, spacing) and put
+in one Aho-Corasick automaton, built once per process and rebuilt when an
+entity or alias changes. An article's text is folded the same way, word by
+word, and scanned once: the cost does not depend on how many entities there
+are. Matches end on word boundaries, so "Zelenskiy's" names Zelenskiy and
+"Kyivska" does not name Kyiv; the longest match wins ("North Korea", not
+"Korea"); an abbreviation of four letters or fewer (UN, SBU) counts only when
+written in capitals (UN, not un), while other names count in any case (Kyiv,
+kyiv, KYIV); and a spelling shared by two entities suggests neither.
+"""
+
+import re
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+
+import ahocorasick
+from django.contrib.contenttypes.models import ContentType
+
+from archive.lib.text import fold, name_key
+from archive.models import ENTITY_KINDS, Alias, ArchiveState
+
+SHORT_SPELLING = 4
+_TOKEN = re.compile(r"[^\W_]+")
+_SENTENCE = re.compile(r"[^.!?\s][^.!?\n]*(?:[.!?]+|$)", re.MULTILINE)
+# Capitalised words that begin sentences or name times, not things.
+NOT_NAMES = frozenset(
+    """a an the this that these those it its in on at of for from with by to as and or but if when while after
+    before during since until about over under into than then there here he she they we you i his her their our
+    officials residents witnesses analysts diplomats doctors engineers volunteers soldiers commanders lawmakers
+    monitors investigators prosecutors emergency rescue military local regional aid repair schools hospitals
+    independent there no several farmers insurance humanitarian air president minister governor mayor head
+    monday tuesday wednesday thursday friday saturday sunday january february march april may june july
+    august september october november december according earlier later meanwhile also foreign defence defense
+    prime deputy secretary general chief spokesman spokeswoman spokesperson commander ambassador envoy
+    interior justice finance state federal national""".split()
+)
+# "Ukrainian" is not a new entity when Ukraine is known; nor "North Koreans" when North Korea is.
+DEMONYM_ENDINGS = ("ians", "ans", "ians", "ian", "ean", "an", "ese", "ish", "is", "i", "s")
+JOINERS = frozenset({"of", "the", "de", "du", "al", "el", "van", "von"})
+# Punctuation that ends a name: "Kursk, region" is not "Kursk region". Hyphens, apostrophes
+# and the full stops of "U.N." do not.
+_BREAK = re.compile(r"[,;:!?()\[\]{}\"“”\n]|\.\s")
+
+
+@dataclass
+class Occurrence:
+    field: str  # headline, standfirst or body
+    start: int  # character offsets in that field
+    end: int
+    text: str  # as written
+
+
+@dataclass
+class Suggestion:
+    kind: object  # EntityKind
+    entity_id: int
+    name: str
+    occurrences: list = field(default_factory=list)
+
+    linked: bool = False  # the article is already linked to it
+
+    @property
+    def spellings(self):
+        return sorted({occurrence.text for occurrence in self.occurrences})
+
+    @property
+    def fields(self):
+        return sorted({occurrence.field for occurrence in self.occurrences}, key=FIELDS.index)
+
+
+@dataclass
+class Candidate:
+    """A capitalised name the archive does not know."""
+
+    name: str
+    count: int
+    occurrences: list = field(default_factory=list)
+
+
+@dataclass
+class Spelling:
+    text: str  # as the editor wrote it
+    kind_key: str
+    entity_id: int
+    name: str
+
+
+class Matcher:
+    def __init__(self, spellings):
+        self.automaton = ahocorasick.Automaton()
+        by_key = {}
+        for spelling in spellings:
+            key = name_key(spelling.text)
+            if key:
+                by_key.setdefault(key, []).append(spelling)
+        for key, found in by_key.items():
+            self.automaton.add_word(f" {key} ", (key, found))
+        if by_key:
+            self.automaton.make_automaton()
+        self.size = len(by_key)
+        # The last words of known names: "Zelenskiy" alone is a known person, not a new name.
+        self.name_endings = set()
+        for key in by_key:
+            words = key.split()
+            self.name_endings.update(" ".join(words[-length:]) for length in range(1, len(words)))
+
+    def find(self, fields):
+        """{(kind key, entity id): Suggestion} for the known entities named in `fields` ({name: text})."""
+        found = {}
+        if not self.size:
+            return found
+        for field_name, text in fields.items():
+            for occurrence, spellings in self.matches(text):
+                entities = {(s.kind_key, s.entity_id) for s in spellings}
+                if len(entities) != 1:
+                    continue  # the same spelling names two entities: ambiguous
+                written = occurrence[2]
+                if not any(self.written_as(written, spelling.text) for spelling in spellings):
+                    continue
+                spelling = spellings[0]
+                suggestion = found.setdefault(
+                    (spelling.kind_key, spelling.entity_id),
+                    Suggestion(ENTITY_KINDS[spelling.kind_key], spelling.entity_id, spelling.name),
+                )
+                suggestion.occurrences.append(Occurrence(field_name, *occurrence))
+        return found
+
+    def knows_a_base_of(self, key):
+        """True if `key` looks like an adjective or plural of a known name: ukrainian, north koreans."""
+        for ending in DEMONYM_ENDINGS:
+            if key.endswith(ending) and len(key) > len(ending) + 3:
+                base = key[: -len(ending)]
+                if any(f" {guess} " in self.automaton for guess in (base, base + "a", base + "e", base + "ia")):
+                    return True
+        return False
+
+    @staticmethod
+    def written_as(written, spelling):
+        """A short abbreviation counts only as written: "UN" and "SBU", not "un" and "sbu"."""
+        letters = re.sub(r"\W", "", spelling)
+        if len(letters) > SHORT_SPELLING or not letters.isupper():
+            return True
+        return re.sub(r"\W", "", written) == letters
+
+    def matches(self, text):
+        """[((start, end, written text), spellings)]: longest first, never overlapping."""
+        tokens = list(_TOKEN.finditer(text))
+        if not tokens or not self.size:
+            return []
+        # " tok0 tok1 tok2 ": each pattern is " key ", so matches start and end on whole words;
+        # a "|" between two words where punctuation ends a name keeps matches from crossing it.
+        pieces, token_at, offset = [" "], {}, 1
+        for index, token in enumerate(tokens):
+            if index and _BREAK.search(text, tokens[index - 1].end(), token.start()):
+                pieces.append("| ")
+                offset += 2
+            folded = fold(token.group())
+            token_at[offset] = index
+            pieces.append(folded + " ")
+            offset += len(folded) + 1
+        hits = []
+        for end, (key, spellings) in self.automaton.iter("".join(pieces)):
+            first = token_at.get(end - len(key))
+            if first is not None:
+                hits.append((first, first + key.count(" "), spellings))
+        hits.sort(key=lambda hit: (hit[0] - hit[1], hit[0]))
+        taken, chosen = set(), []
+        for first, last, spellings in hits:
+            span = set(range(first, last + 1))
+            if not span & taken:
+                taken |= span
+                start, end = tokens[first].start(), tokens[last].end()
+                chosen.append(((start, end, text[start:end]), spellings))
+        return sorted(chosen, key=lambda match: match[0][0])
+
+
+# ---------------------------------------------------------------- the process-wide matcher
+
+_lock = threading.Lock()
+_built = {"stamp": None, "matcher": None}
+
+
+def all_spellings():
+    spellings = []
+    for kind in ENTITY_KINDS.values():
+        names = dict(kind.model.objects.values_list("pk", "name"))
+        spellings += [Spelling(name, kind.key, pk, name) for pk, name in names.items()]
+        content_type = ContentType.objects.get_for_model(kind.model)
+        for object_id, alias in Alias.objects.filter(content_type=content_type).values_list("object_id", "name"):
+            if object_id in names:
+                spellings.append(Spelling(alias, kind.key, object_id, names[object_id]))
+    return spellings
+
+
+def matcher():
+    """The matcher for the entities there are now; rebuilt only after an entity or alias changed."""
+    stamp = ArchiveState.current().entities_changed_at
+    with _lock:
+        if _built["matcher"] is None or _built["stamp"] != stamp:
+            _built["matcher"] = Matcher(all_spellings())
+            _built["stamp"] = stamp
+        return _built["matcher"]
+
+
+FIELDS = ["headline", "standfirst", "body"]
+
+
+def article_fields(article):
+    return {"headline": article.headline, "standfirst": article.standfirst, "body": article.body}
+
+
+def suggest(article, fields=None):
+    """Suggestions for the known entities the article names, ordered by kind then name;
+    those it is already linked to are marked."""
+    found = matcher().find(fields or article_fields(article))
+    if article.pk:
+        for kind in ENTITY_KINDS.values():
+            for pk in kind.link_model.objects.filter(content_object=article).values_list("tag_id", flat=True):
+                if (kind.key, pk) in found:
+                    found[(kind.key, pk)].linked = True
+    kinds = list(ENTITY_KINDS)
+    return sorted(found.values(), key=lambda s: (kinds.index(s.kind.key), s.name))
+
+
+def new_candidates(article, fields=None, limit=10):
+    """Capitalised names in the text that no known entity is called, most frequent first.
+
+    A name that ends another ("Zelenskiy" after "Volodymyr Zelenskiy") counts for the longer one.
+    """
+    fields = fields or article_fields(article)
+    known = matcher()
+    counts, examples = Counter(), {}
+    for field_name, text in fields.items():
+        if field_name == "headline" and title_case(text):
+            continue  # Every Word Capitalised: no names to tell apart
+        covered = [(start, end) for (start, end, _written), _spellings in known.matches(text)]
+        for match in _SENTENCE.finditer(text):
+            sentence, offset = match.group(), match.start()
+            for start, end, name in capitalised_runs(sentence):
+                absolute = (offset + start, offset + end)
+                if any(a < absolute[1] and absolute[0] < b for a, b in covered):
+                    continue
+                key = name_key(name)
+                if known.knows_a_base_of(key) or key in known.name_endings:
+                    continue
+                counts[name] += 1
+                examples.setdefault(name, []).append(Occurrence(field_name, *absolute, name))
+    for short in list(counts):
+        longer = [name for name in counts if name != short and name.endswith(" " + short)]
+        if longer:
+            counts[max(longer, key=counts.get)] += counts.pop(short)
+    return [Candidate(name, count, examples[name]) for name, count in counts.most_common(limit)]
+
+
+def title_case(text):
+    words = [word for word in _TOKEN.findall(text) if word.lower() not in JOINERS]
+    return len(words) > 2 and sum(word[:1].isupper() for word in words) / len(words) > 0.6
+
+
+def is_capitalised(word, followed_by=""):
+    """A proper noun's word: "Kursk", "SBU", the O of "O'Neill"; not "the", not a lone capital letter."""
+    lone_letter = word.isupper() and len(word) == 1 and not followed_by.startswith(("'", "’"))
+    return word[:1].isupper() and not lone_letter and word.lower() not in NOT_NAMES
+
+
+def capitalised_runs(sentence):
+    """(start, end, name) for runs of capitalised words, joined by "of", "the"..., not sentence openers."""
+    tokens = list(_TOKEN.finditer(sentence))
+    runs, current = [], []
+    for index, token in enumerate(tokens):
+        word = token.group()
+        following = tokens[index + 1].group() if index + 1 < len(tokens) else ""
+        if is_capitalised(word, followed_by=sentence[token.end() : token.end() + 1]):
+            current.append(token)
+        elif current and word.lower() in JOINERS and is_capitalised(following):
+            current.append(token)  # "Security Service of Ukraine"
+        elif current:
+            runs.append(current)
+            current = []
+    if current:
+        runs.append(current)
+    found = []
+    for run in runs:
+        if len(run) == 1 and run[0].start() == 0:
+            continue  # one capitalised word opening a sentence is just the sentence's first word
+        found.append((run[0].start(), run[-1].end(), sentence[run[0].start() : run[-1].end()]))
+    return found

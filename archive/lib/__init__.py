@@ -1,0 +1,3 @@
+"""Helpers that know nothing of the archive's models: text folding and slugs, index probes,
+pagination. Imports Django only.
+"""

@@ -1,0 +1,3 @@
+"""Running the archive in production: backups, rate limits, the client's address behind
+proxies, the query planner's statistics. Imports models and lib.
+"""

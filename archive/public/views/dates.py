@@ -1,0 +1,125 @@
+"""The date archives: years, months and days of published articles, on Django's generic
+date views, with only the periods that have articles offered."""
+
+import datetime
+import itertools
+
+from django.conf import settings
+from django.db.models import Subquery
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.generic.dates import DayArchiveView, MonthArchiveView, YearArchiveView
+
+from archive.cache.middleware import depends_on
+from archive.lib.pagination import requested_page
+from archive.lib.probes import first_and_last
+from archive.models import Article
+from archive.public import coverage
+
+
+class ArticleDateArchive:
+    queryset = Article.objects.published().order_by("-published_at", "-id")
+    date_field = "published_at"
+    allow_empty = False
+    allow_future = False
+    paginate_by = settings.ARCHIVE_PAGE_SIZE
+    month_format = "%m"
+
+    def get_queryset(self):
+        return Article.objects.published().order_by("-published_at", "-id")
+
+    def paginate_queryset(self, queryset, page_size):
+        requested_page(self.request)
+        return super().paginate_queryset(queryset, page_size)
+
+    def get(self, request, *args, **kwargs):
+        depends_on(request, self.date_tag())
+        return super().get(request, *args, **kwargs)
+
+
+class YearArchive(ArticleDateArchive, YearArchiveView):
+    """A year's months; the articles are on the month pages."""
+
+    def date_tag(self):
+        return f"y:{self.get_year()}"
+
+    template_name = "archive/archive_year.html"
+    make_object_list = False
+    paginate_by = None
+    # get_date_list answers 404 for an empty year; Django's own check would load every article of it.
+    allow_empty = True
+
+    def get_date_list(self, queryset, date_type=None, ordering="ASC"):
+        # Twelve indexed probes instead of truncating every article of the year.
+        year = int(self.get_year())
+        if not 1 <= year <= 9998:
+            raise Http404("No such year.")
+        months = [month_start(year, month) for month in range(1, 13)]
+        found = [start.date() for start in periods_with_articles([*months, month_start(year + 1, 1)])]
+        if not found:
+            raise Http404("Nothing was published that year.")
+        return found
+
+
+class MonthArchive(ArticleDateArchive, MonthArchiveView):
+    template_name = "archive/archive_month.html"
+
+    def date_tag(self):
+        return f"m:{int(self.get_year()):04d}-{int(self.get_month()):02d}"
+
+    def get_date_list(self, queryset, date_type=None, ordering="ASC"):
+        days = sorted(set(queryset.annotate(day=coverage.Day("published_at")).values_list("day", flat=True)))
+        if not days:
+            raise Http404("Nothing was published that month.")
+        return [datetime.date.fromisoformat(day) for day in days]
+
+
+def month_start(year, month):
+    return datetime.datetime(year, month, 1, tzinfo=timezone.get_current_timezone())
+
+
+def periods_with_articles(bounds):
+    """The starts of the periods [bounds[n], bounds[n + 1]) in which anything was published.
+
+    One query: for each period, the first publication time at or after its start, a seek
+    into the publication-time index, instead of reading the date of every article.
+    """
+    published = Article.objects.published()
+    probes = {
+        f"after_{number}": Subquery(
+            published.filter(published_at__gte=start).order_by("published_at").values("published_at")[:1]
+        )
+        for number, start in enumerate(bounds[:-1])
+    }
+    # Without the model's ordering: PostgreSQL would sort every article to pick the one row.
+    found = published.order_by().values(**probes)[:1]
+    if not found:
+        return []
+    return [
+        start
+        for number, (start, end) in enumerate(itertools.pairwise(bounds))
+        if found[0][f"after_{number}"] is not None and found[0][f"after_{number}"] < end
+    ]
+
+
+def published_years():
+    """The years with published articles, newest first: the ends of the index, then one probe a year."""
+    first, last = first_and_last(Article.objects.published(), "published_at")
+    if first is None:
+        return []
+    first, last = timezone.localtime(first).year, timezone.localtime(last).year
+    starts = periods_with_articles([month_start(year, 1) for year in range(first, last + 2)])
+    return sorted((start.year for start in starts), reverse=True)
+
+
+class DayArchive(ArticleDateArchive, DayArchiveView):
+    template_name = "archive/archive_day.html"
+
+    def date_tag(self):
+        return f"d:{int(self.get_year()):04d}-{int(self.get_month()):02d}-{int(self.get_day()):02d}"
+
+
+def archive_index(request):
+    depends_on(request, "lists")
+    return render(request, "archive/archive_index.html", {"years": published_years()})
