@@ -14,7 +14,7 @@ from django.utils import timezone
 from archive.cache.invalidation import MANY_TAGS, invalidate
 from archive.cache.keys import tag_key
 from archive.editorial.merging import merge_entities
-from archive.editorial.restoring import restore
+from archive.editorial.restoring import restore_revision
 from archive.editorial.revisions import record_revision
 from archive.models import Alias, Article, Correction
 from archive.models.page_tags import EVERYTHING
@@ -427,7 +427,7 @@ def test_restoring_a_revision_shows_the_restored_text_at_once(read, editor):
     record_revision(article, user=editor)
     assert "As rewritten" in read(person.get_absolute_url())[2]
 
-    restore(first, user=editor, opened_version=Article.objects.get(pk=article.pk).version)
+    restore_revision(first, user=editor, opened_version=Article.objects.get(pk=article.pk).version)
 
     assert "As first written" in read(person.get_absolute_url())[2]
     assert "As first written" in read(article.get_absolute_url())[2]

@@ -39,7 +39,7 @@ def stylesheet(site):
     port, _log = site
     status, _headers, body = fetch(port, "/")
     assert status == 200
-    match = re.search(r'href="(/static/css/site\.[0-9a-f]{12}\.css)"', body.decode())
+    match = re.search(r'href="(/static/archive/site\.[0-9a-f]{12}\.css)"', body.decode())
     assert match, "the home page does not link a cache-busted stylesheet"
     return match.group(1)
 
@@ -72,7 +72,7 @@ def test_a_hashed_static_file_is_cached_for_ten_years_and_sent_gzipped(site, sty
     assert headers["Content-Encoding"] == "gzip"
     assert TEN_YEARS in headers["Cache-Control"]
     assert "immutable" in headers["Cache-Control"] and "public" in headers["Cache-Control"]
-    assert gzip.decompress(body) == (PROJECT / "static" / "css" / "site.css").read_bytes()
+    assert gzip.decompress(body) == (PROJECT / "static" / "archive" / "site.css").read_bytes()
 
 
 def test_a_hashed_static_file_is_sent_with_brotli_when_the_browser_accepts_it(site, stylesheet):
@@ -82,7 +82,7 @@ def test_a_hashed_static_file_is_sent_with_brotli_when_the_browser_accepts_it(si
 
     assert status == 200
     assert headers["Content-Encoding"] == "br"
-    assert brotli.decompress(body) == (PROJECT / "static" / "css" / "site.css").read_bytes()
+    assert brotli.decompress(body) == (PROJECT / "static" / "archive" / "site.css").read_bytes()
 
 
 def test_a_static_file_asked_for_without_compression_comes_plain(site, stylesheet):
@@ -92,7 +92,7 @@ def test_a_static_file_asked_for_without_compression_comes_plain(site, styleshee
 
     assert status == 200
     assert "Content-Encoding" not in headers
-    assert body == (PROJECT / "static" / "css" / "site.css").read_bytes()
+    assert body == (PROJECT / "static" / "archive" / "site.css").read_bytes()
 
 
 def test_make_serve_says_it_made_a_throwaway_key_and_starts_the_workers_asked_for(site):

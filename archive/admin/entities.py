@@ -23,7 +23,6 @@ from archive.models import (
     Place,
     check_names_are_free,
 )
-from archive.public.coverage import with_article_counts
 
 
 class AliasFormSet(BaseGenericInlineFormSet):
@@ -83,7 +82,7 @@ class EntityChangeList(LargeChangeList):
     def get_results(self, request):
         super().get_results(request)
         # Counted for the rows on this page only: the whole table's would add up millions of links.
-        self.result_list = with_article_counts(self.result_list, self.model.entity_kind.link_model.objects.all())
+        self.result_list = self.model.entity_kind.link_model.objects.all().counted_for(self.result_list)
 
 
 class EntityAdmin(EntityRecordsAdmin, LargeListAdmin):

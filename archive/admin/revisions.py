@@ -24,7 +24,7 @@ from django.utils.safestring import mark_safe
 
 from archive.editorial.diffs import compare
 from archive.editorial.edit_conflicts import StaleArticle, check_version, lock_article, locked_articles
-from archive.editorial.restoring import deleted_articles, plan_restore, restore
+from archive.editorial.restoring import deleted_articles, plan_restore, restore_revision
 from archive.editorial.revisions import keep_as_found, record_deletions, record_revision, snapshot, without_record
 from archive.models import Article, Revision
 
@@ -278,7 +278,7 @@ class ArticleRecordsAdmin(admin.ModelAdmin):
         if request.method == "POST":
             opened = request.POST.get("version", "")
             try:
-                restored = restore(
+                restored = restore_revision(
                     revision, user=request.user, opened_version=int(opened) if opened.isdigit() else None
                 )
             except StaleArticle as refused:

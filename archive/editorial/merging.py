@@ -58,7 +58,7 @@ def merge_entities(survivor, others, *, user=None):
             for start in range(0, len(affected), REINDEX_CHUNK):
                 search_index.reindex(connection, affected[start : start + REINDEX_CHUNK], tokens_only=True)
             summary = f"Entities merged: {', '.join(entity.name for entity in merged)} into {survivor.name}"
-            record_revisions(affected, before, user=user, summary=summary[:500])
+            record_merge_revisions(affected, before, user=user, summary=summary[:500])
         ArchiveState.touch(entities=True)
         return EntityMerge.objects.create(
             content_type=ContentType.objects.get_for_model(model),
@@ -85,7 +85,7 @@ def snapshots_in_chunks(article_pks):
     return found
 
 
-def record_revisions(article_pks, before, *, user, summary):
+def record_merge_revisions(article_pks, before, *, user, summary):
     """A revision for each article whose entities the merge changed, one version later, so that
     an edit form opened before the merge is refused as stale instead of undoing it."""
     for start in range(0, len(article_pks), REINDEX_CHUNK):

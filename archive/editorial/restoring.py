@@ -116,7 +116,7 @@ def merged_into(kind, ids):
     return {pk: (target, names[target]) for pk, target in resolved.items() if target in names}
 
 
-def restore(revision, *, user, opened_version=None):
+def restore_revision(revision, *, user, opened_version=None):
     """Make the article what `revision` says, as a new revision; brings a deleted article back.
 
     Refused (StaleArticle) if the article changed since `opened_version` was

@@ -55,7 +55,7 @@ class Occurrence:
 
 
 @dataclass
-class Suggestion:
+class EntitySuggestion:
     kind: object  # EntityKind
     entity_id: int
     name: str
@@ -109,7 +109,7 @@ class Matcher:
             self.name_endings.update(" ".join(words[-length:]) for length in range(1, len(words)))
 
     def find(self, fields):
-        """{(kind key, entity id): Suggestion} for the known entities named in `fields` ({name: text})."""
+        """{(kind key, entity id): EntitySuggestion} for the known entities named in `fields` ({name: text})."""
         found = {}
         if not self.size:
             return found
@@ -124,7 +124,7 @@ class Matcher:
                 spelling = spellings[0]
                 suggestion = found.setdefault(
                     (spelling.kind_key, spelling.entity_id),
-                    Suggestion(ENTITY_KINDS[spelling.kind_key], spelling.entity_id, spelling.name),
+                    EntitySuggestion(ENTITY_KINDS[spelling.kind_key], spelling.entity_id, spelling.name),
                 )
                 suggestion.occurrences.append(Occurrence(field_name, *occurrence))
         return found

@@ -39,7 +39,7 @@ from archive.models import (
     SourceLink,
     check_names_are_free,
 )
-from archive.models.page_tags import article_pages, entity_tag, links_of
+from archive.models.page_tags import article_pages, entity_tag, linked_entities
 from archive.search import index as search_index
 
 ARTICLE_SLUG_LENGTH = Article._meta.get_field("slug").max_length
@@ -283,7 +283,7 @@ class Writer:
             # Pages that showed an article's old links must be refreshed as well as those of its new ones.
             shown = [article for article in articles if article_pages(article, links=set())]
             updated_pks = {article.pk for article in updated.values()}
-            links_before = links_of([article.pk for article in shown if article.pk in updated_pks])
+            links_before = linked_entities([article.pk for article in shown if article.pk in updated_pks])
             self.write_sources(records, created, updated)
             self.write_corrections(records, created, updated)
             self.collect_old_slugs(records, created, updated)
@@ -293,15 +293,15 @@ class Writer:
             if updated:
                 Article.sync_links([article.pk for article in updated.values()])
             search_index.reindex(connection, [article.pk for article in articles])
-        self.record_revisions(created, updated)
-        links_after = links_of([article.pk for article in shown])
+        self.record_import_revisions(created, updated)
+        links_after = linked_entities([article.pk for article in shown])
         pages = set()
         for article in shown:
             pages |= article_pages(article, links=links_before.get(article.pk, set()) | links_after[article.pk])
         ArchiveState.touch(pages=pages)
         return len(created), len(updated)
 
-    def record_revisions(self, created, updated):
+    def record_import_revisions(self, created, updated):
         """One "imported" revision per article created or changed; a changed article's version goes up."""
         after = revisions.snapshots([*created.values(), *updated.values()])
         # Corrections are not in snapshots, yet changing them is a change: the version goes up, and a
@@ -377,7 +377,7 @@ class Writer:
 
     def keep_edits(self, record, article, last_import):
         """Guard what was edited in the archive since the record was taken: the batch is refused
-        (see record_revisions) if the record would change it.
+        (see record_import_revisions) if the record would change it.
 
         A JSON Lines record says which version it was exported at: if the
         article has moved on, the record may change nothing. A wire file is

@@ -286,6 +286,20 @@ class LinkQuerySet(models.QuerySet):
         """
         return self.filter(published_at__lte=timezone.now())
 
+    def counted_for(self, entities):
+        """`entities` as a list, each with `article_count`: how many of these links it has.
+
+        For a page of entities already read; `EntityQuerySet.with_article_counts()` counts
+        every link in the same query instead.
+        """
+        entities = list(entities)
+        counts = dict(
+            self.filter(tag__in=entities).values("tag").annotate(n=models.Count("pk")).values_list("tag", "n")
+        )
+        for entity in entities:
+            entity.article_count = counts.get(entity.pk, 0)
+        return entities
+
 
 class EntityLink(ItemBase):
     """An article's link to one entity. Concrete subclasses are made by @register_entity_kind."""

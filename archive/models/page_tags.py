@@ -43,7 +43,7 @@ def coverage_tags(links):
     return tags
 
 
-def links_of(article_pks):
+def linked_entities(article_pks):
     """{article id: {(kind key, entity id), ...}} of the articles' entity links."""
     from archive.models import ENTITY_KINDS
 
@@ -69,7 +69,7 @@ def article_pages(article, links=None):
     if not listed:
         return set()
     if links is None:
-        links = links_of([article.pk])[article.pk]
+        links = linked_entities([article.pk])[article.pk]
     tags = {article_tag(article.pk), "lists", "corrections", *coverage_tags(links)}
     for when in listed:
         tags |= date_tags(when)

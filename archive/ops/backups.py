@@ -58,7 +58,7 @@ def backup_sqlite(connection, path):
         target.close()
 
 
-def restore(path, using="default", force=False):
+def restore_backup(path, using="default", force=False):
     """Load the backup at `path` into database `using`, which must be empty unless `force`."""
     connection = connections[using]
     kind = backup_kind(path)

@@ -1,10 +1,11 @@
 from django.urls import reverse
 
 from archive.models import ENTITY_KINDS
+from archive.search.forms import SearchForm
 
 
 def navigation(request):
-    """The site's sections, one per entity kind, with the one being read marked."""
+    """The site's sections, one per entity kind, with the one being read marked; the search box's limit."""
     match = getattr(request, "resolver_match", None)
     current = match.kwargs.get("kind") if match else None
     return {
@@ -15,5 +16,6 @@ def navigation(request):
                 "current": current is kind,
             }
             for kind in ENTITY_KINDS.values()
-        ]
+        ],
+        "search_box_length": SearchForm.base_fields["q"].widget.attrs["maxlength"],
     }

@@ -32,15 +32,6 @@ class Day(models.Func):
         )
 
 
-def with_article_counts(entities, links):
-    """`entities` as a list, each with `article_count`: how many of `links` it has, counted for these only."""
-    entities = list(entities)
-    counts = dict(links.filter(tag__in=entities).values("tag").annotate(n=Count("pk")).values_list("tag", "n"))
-    for entity in entities:
-        entity.article_count = counts.get(entity.pk, 0)
-    return entities
-
-
 class Coverage:
     """The published articles of one entity, newest first, as a sequence Paginator can page."""
 

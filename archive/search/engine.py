@@ -28,7 +28,7 @@ from archive.search.keys import (
     sort_key,
 )
 from archive.search.keys import type_token as incident_type_token
-from archive.search.query import BREAK, MAX_PHRASE_WORDS, STOP_WORDS, Clause, EntityLink, Words, parse, words_of
+from archive.search.query import BREAK, MAX_PHRASE_WORDS, STOP_WORDS, Clause, EntityMention, Words, parse, words_of
 
 PAGE_SIZE = 20
 # Facets are counted over the first CANDIDATES results, read in the order shown. Each tier of
@@ -303,7 +303,7 @@ def entity_options(named):
     "kiev" puts a headline saying "Kyiv" in the headline tier and finds articles not yet linked."""
     options = []
     for kind, entity in named:
-        options.append(EntityLink(kind.key, entity.pk))
+        options.append(EntityMention(kind.key, entity.pk))
         for spelling in [entity.name, *entity.alias_names][:MAX_SPELLINGS]:
             words = tuple(words_of(spelling)[:MAX_PHRASE_WORDS])
             # A spelling that starts or ends with a common word ("The Hague") cannot be

@@ -42,7 +42,7 @@ def year_facets(results):
     return sorted(years.items(), reverse=True)
 
 
-def links_of(article_ids, select):
+def across_link_tables(article_ids, select):
     """Run `select` over every link table for these articles; it may use {kind} (the kind's
     position), {table} (the link table), {entity} (the entity table) and {among} (a condition
     on an article id: "content_object_id {among}")."""
@@ -73,7 +73,7 @@ def entity_facets(article_ids, exclude=()):
     excluded = {(kind.key, entity.pk) for kind, entity in exclude}
     # Counted on the link table alone (its (article, entity) index covers it); names are read
     # for the few that are shown. Ties go to the older entity, the same on both databases.
-    counts = links_of(
+    counts = across_link_tables(
         article_ids,
         "SELECT {kind}, c.tag_id, e.slug, e.name, c.n FROM ("
         "SELECT tag_id, count(*) AS n FROM {table} WHERE content_object_id {among} "
@@ -91,7 +91,7 @@ def entity_facets(article_ids, exclude=()):
 def result_entities(article_ids, per_article=8):
     """{article id: [(kind, slug, name)]}: the chips under each result, from one query."""
     kinds = list(ENTITY_KINDS.values())
-    rows = links_of(
+    rows = across_link_tables(
         article_ids,
         "SELECT {kind}, l.content_object_id, e.slug, e.name FROM {table} l JOIN {entity} e ON e.id = l.tag_id "
         "WHERE l.content_object_id {among}",

@@ -5,12 +5,17 @@ from django import forms
 from archive.lib.text import without_control_characters
 from archive.models import ENTITY_KINDS, Incident
 from archive.search.engine import SearchRequest
+from archive.search.query import MAX_QUERY_LENGTH
 
 
 class SearchForm(forms.Form):
     """The search page's parameters. Whatever arrives, it gives a search to run and notes on what it ignored."""
 
-    q = forms.CharField(required=False, strip=True, label="Search")
+    # The engine reads the first MAX_QUERY_LENGTH characters and says so (archive.search.query.parse);
+    # the search boxes take no more than that.
+    q = forms.CharField(
+        required=False, strip=True, label="Search", widget=forms.TextInput(attrs={"maxlength": MAX_QUERY_LENGTH})
+    )
     date_from = forms.DateField(required=False, label="From")
     date_to = forms.DateField(required=False, label="To")
     year = forms.IntegerField(required=False, min_value=1900, max_value=2100, label="Year")
@@ -32,9 +37,6 @@ class SearchForm(forms.Form):
                 if name in data:
                     data[name] = without_control_characters(data[name]).replace("\x00", "")
         super().__init__(data, *args, **kwargs)
-
-    def clean_q(self):
-        return self.cleaned_data["q"][:2000]
 
     def search_request(self):
         """A SearchRequest from the valid fields, and notes for the others."""

@@ -44,7 +44,7 @@ class Words:
 
 
 @dataclass(frozen=True)
-class EntityLink:
+class EntityMention:
     """Articles linked to an entity, whatever their text calls it."""
 
     kind: str
@@ -81,10 +81,6 @@ class ParsedQuery:
     @property
     def negative(self):
         return [clause for clause in self.clauses if clause.negated]
-
-    @property
-    def is_empty(self):
-        return not self.positive
 
     def words(self):
         """Every word the reader is looking for, for highlighting; not the common ones."""

@@ -25,7 +25,7 @@ VOCABULARY_SAMPLE = 20_000
 
 
 @dataclass(frozen=True)
-class Suggestion:
+class AlternativeQuery:
     query: str
     because: str  # what it is: "person", "place", ..., or "word"
 
@@ -126,7 +126,7 @@ def suggestions(request, finds_something):
 
     def offer(query, because):
         if query.lower() != text.lower() and query not in [s.query for s in offered] and finds_something(query):
-            offered.append(Suggestion(query, because))
+            offered.append(AlternativeQuery(query, because))
 
     for name, label, _score in close_names(text):
         offer(name, label)

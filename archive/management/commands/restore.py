@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from archive.ops.backups import BackupError, restore
+from archive.ops.backups import BackupError, restore_backup
 
 
 class Command(BaseCommand):
@@ -15,7 +15,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, force, **options):
         try:
-            restore(file, force=force)
+            restore_backup(file, force=force)
         except BackupError as error:
             raise CommandError(str(error)) from None
         tables = len(connection.introspection.table_names())

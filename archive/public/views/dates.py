@@ -19,7 +19,6 @@ from archive.public import coverage
 
 
 class ArticleDateArchive:
-    queryset = Article.objects.published().order_by("-published_at", "-id")
     date_field = "published_at"
     allow_empty = False
     allow_future = False

@@ -46,9 +46,10 @@ def entity_detail(request, kind, slug):
     )
     if kind.model is Place:
         sub_places = Place.objects.public().filter(parent=entity).order_by("name")
+        shown_sub_places = list(sub_places[:SUB_PLACES_SHOWN])
         context.update(
-            sub_places=list(sub_places[:60]),
-            sub_place_count=sub_places.count(),
+            sub_places=shown_sub_places,
+            more_sub_places=sub_places.count() - len(shown_sub_places),
             incidents_here=coverage.incidents_in(entity, limit=10),
             ancestors=entity.ancestors(),
         )
@@ -82,9 +83,12 @@ def entity_index(request, kind):
     return alphabetical_index(request, kind)
 
 
+SUB_PLACES_SHOWN = 60  # on a place's page; the rest are counted
+
+
 def with_counts(entities, kind):
     """Entities with their number of published articles, counted for this page only."""
-    return coverage.with_article_counts(entities, kind.link_model.objects.visible())
+    return kind.link_model.objects.visible().counted_for(entities)
 
 
 def alphabetical_index(request, kind):

@@ -16,7 +16,7 @@ change. A new backend (OpenSearch, say) implements these.
 from dataclasses import dataclass, field
 
 from archive.search.keys import entity_token
-from archive.search.query import EntityLink
+from archive.search.query import EntityMention
 
 TIERS = (3, 2, 1)
 
@@ -44,6 +44,6 @@ class Plan:
 
 def option_text(option):
     """(what to match, whether it is text rather than an entity token)."""
-    if isinstance(option, EntityLink):
+    if isinstance(option, EntityMention):
         return entity_token(option.kind, option.entity_id), False
     return " ".join(option.words), True
