@@ -42,7 +42,6 @@ from archive.models import (
 from archive.models.page_tags import article_pages, entity_tag, linked_entities
 from archive.search import index as search_index
 
-ARTICLE_SLUG_LENGTH = Article._meta.get_field("slug").max_length
 ARTICLE_COLUMNS = [field.name for field in Article._meta.concrete_fields if not field.primary_key]
 ENTITY_SLUG_LENGTH = 200
 KIND_BY_FIELD = {kind.article_field: kind for kind in ENTITY_KINDS.values()}
@@ -76,8 +75,7 @@ class Writer:
         self.guarded = {}  # see keep_edits
         self.auto_links = 0  # links made by auto-tagging
         self.entities = {}  # data_key -> entity
-        self.old_slugs = []  # (model, article or entity, slug, created_at): written once per batch
-        self.taken_slugs = []  # (model, slug): addresses articles moved to in this batch
+        self.old_slugs = []  # (model, article or entity, slug, created_at): records' own, written once per batch
         self.corrected = set()  # ids of articles already in the archive whose corrections this batch changed
 
     def forget(self):
@@ -87,7 +85,6 @@ class Writer:
 
     def forget_old_slugs(self):
         self.old_slugs.clear()
-        self.taken_slugs.clear()
 
     def write(self, records):
         """Write one batch; returns (articles created, articles updated)."""
@@ -281,24 +278,18 @@ class Writer:
             created, updated = self.save_articles(records)
             articles = [*created.values(), *updated.values()]
             # Pages that showed an article's old links must be refreshed as well as those of its new ones.
-            shown = [article for article in articles if article_pages(article, links=set())]
-            updated_pks = {article.pk for article in updated.values()}
-            links_before = linked_entities([article.pk for article in shown if article.pk in updated_pks])
+            links_before = linked_entities(
+                [article.pk for article in updated.values() if article_pages(article, links=set())]
+            )
             self.write_sources(records, created, updated)
             self.write_corrections(records, created, updated)
             self.collect_old_slugs(records, created, updated)
             self.write_links(records, created, updated)
             if self.auto_tag:
                 self.link_named_entities(articles)
-            if updated:
-                Article.sync_links([article.pk for article in updated.values()])
+            Article.after_writing(articles, updated=list(updated.values()), links_before=links_before)
             search_index.reindex(connection, [article.pk for article in articles])
         self.record_import_revisions(created, updated)
-        links_after = linked_entities([article.pk for article in shown])
-        pages = set()
-        for article in shown:
-            pages |= article_pages(article, links=links_before.get(article.pk, set()) | links_after[article.pk])
-        ArchiveState.touch(pages=pages)
         return len(created), len(updated)
 
     def record_import_revisions(self, created, updated):
@@ -342,7 +333,7 @@ class Writer:
         ]
         last_imports = {} if self.overwrite else revisions.latest_revisions(wire_updates, Revision.Action.IMPORTED)
         self.guarded = {}  # article id -> (record, the parts it may not change, or None: nothing)
-        created, updated, used_slugs = {}, {}, set()
+        created, updated = {}, {}
         now = timezone.now()
         for record in records:
             article = by_import_key.get(record.import_key)
@@ -364,12 +355,10 @@ class Writer:
                 article.status = self.status
             if self.publication:
                 article.publication = self.publication
-            article.fill_in()
-            if "updated_at" not in record.fields:
-                article.updated_at = now
-            if not article.slug:
-                article.slug = self.free_article_slug(article.headline, used_slugs)
-            used_slugs.add(article.slug)
+        Article.before_writing(
+            [self.article_of(record, created, updated) for record in records],
+            keep_change_time={id(self.article_of(r, created, updated)) for r in records if "updated_at" in r.fields},
+        )
         Article.objects.bulk_create(created.values())
         if updated:
             Article.objects.bulk_update(updated.values(), ARTICLE_COLUMNS, batch_size=200)
@@ -412,12 +401,6 @@ class Writer:
                 f"({', '.join(undone)}); import with --overwrite to replace those edits with the file",
                 record.line,
             )
-
-    @staticmethod
-    def free_article_slug(headline, used):
-        return unique_slug(
-            Article.objects.all(), headline, max_length=ARTICLE_SLUG_LENGTH, fallback="article", taken=used
-        )
 
     @staticmethod
     def article_of(record, created, updated):
@@ -474,46 +457,21 @@ class Writer:
         Correction.objects.bulk_create(new)
 
     def collect_old_slugs(self, records, created, updated):
-        """The records' old addresses, and the address an update took an article away from."""
+        """The records' own old addresses (the address an update moves an article away from is
+        kept by Article.after_writing, as on a save)."""
         for record in records:
             article = self.article_of(record, created, updated)
             self.old_slugs.extend((Article, article, slug, when) for slug, when in record.old_slugs or ())
-        now = timezone.now()
-        for article in updated.values():
-            # bulk_update skips save(), which would remember the address the article leaves (KeepsOldSlugs).
-            old = getattr(article, "_saved_slug", None)
-            if old and old != article.slug:
-                self.old_slugs.append((Article, article, old, now))
-                self.taken_slugs.append((Article, article.slug))
-                article._saved_slug = article.slug
 
     def write_old_slugs(self):
-        """Make each collected old address answer 301 with its article or entity: a few queries per kind.
+        """Make each old address the records name answer 301 with its article or entity.
 
-        The record is the truth: an old address that led elsewhere now leads to
-        the record's article or entity. As on save(), an address an article
-        moves to is live again, whatever it led to before.
+        The record is the truth: an old address that led elsewhere now leads to the record's
+        article or entity. Written once per batch, when new entities have their ids.
         """
-        wanted, taken = {}, {}
-        for model, owner, slug, created_at in self.old_slugs:
-            if slug != owner.slug:
-                wanted.setdefault(ContentType.objects.get_for_model(model).pk, {})[slug] = (owner.pk, created_at)
-        for model, slug in self.taken_slugs:
-            taken.setdefault(ContentType.objects.get_for_model(model).pk, set()).add(slug)
+        moves = [(model, owner.pk, slug, since) for model, owner, slug, since in self.old_slugs if slug != owner.slug]
         self.forget_old_slugs()
-        for content_type_id in wanted.keys() | taken.keys():
-            slugs, live = wanted.get(content_type_id, {}), taken.get(content_type_id, set())
-            redirects = SlugRedirect.objects.filter(content_type_id=content_type_id)
-            current = dict(redirects.filter(slug__in=[*slugs, *live]).values_list("slug", "object_id"))
-            gone = {slug for slug in live if slug in current}
-            gone |= {slug for slug, (pk, _) in slugs.items() if slug in current and current[slug] != pk}
-            if gone:
-                redirects.filter(slug__in=gone).delete()
-            SlugRedirect.objects.bulk_create(
-                SlugRedirect(content_type_id=content_type_id, object_id=pk, slug=slug, created_at=created_at)
-                for slug, (pk, created_at) in slugs.items()
-                if slug not in current or slug in gone
-            )
+        SlugRedirect.point(moves=moves)
 
     def link_named_entities(self, articles):
         """Link each article to the known entities its text names (see archive.tagging)."""

@@ -10,11 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from archive.lib.text import squash_spaces, unique_slug, without_control_characters
-from archive.models.history import ArchiveState, KeepsOldSlugs
+from archive.models.history import ArchiveState, KeepsOldSlugs, SlugRedirect
+from archive.models.page_tags import article_pages, linked_entities
 from archive.models.registry import ENTITY_KINDS
 
 # Saves within this time of publication (fixing a typo at once) are not "updates".
 UPDATE_SHOWN_AFTER = datetime.timedelta(minutes=10)
+SLUG_LENGTH = 120
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -42,7 +44,7 @@ class Article(KeepsOldSlugs):
 
     headline = models.CharField(max_length=300)
     slug = models.SlugField(
-        max_length=120,
+        max_length=SLUG_LENGTH,
         unique=True,
         blank=True,
         help_text="The last part of the article's address, after /articles/. Filled from the headline if left empty.",
@@ -108,23 +110,69 @@ class Article(KeepsOldSlugs):
 
     @transaction.atomic(savepoint=False)
     def save(self, *args, **kwargs):
-        self.fill_in()
-        if not self.slug:
-            self.slug = unique_slug(Article.objects.all(), self.headline, max_length=120, fallback="article")
         adding = self._state.adding
+        Article.before_writing([self])
         if not adding:
             self.version += 1
-        self.updated_at = timezone.now()
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at", "version"}
             if "status" in kwargs["update_fields"]:
                 kwargs["update_fields"] |= {"published_at", "first_published_at", "withdrawn_at"}
         super().save(*args, **kwargs)
-        if not adding:
-            Article.sync_links([self.pk])
-        self.remember_old_slug()
-        ArchiveState.touch(pages=self.shown_on())
-        self._loaded_visibility = (self.status, self.published_at)
+        Article.after_writing([self], updated=[] if adding else [self])
+
+    # A save writes one article and an import many (archive.interchange.writer); both go through
+    # the two methods below, so the rules of a write live in one place. The version is the one
+    # rule they do not share: a save is an edit, while an import that changes nothing is not, so
+    # the import raises it only for the articles its snapshots show changed.
+
+    @classmethod
+    def before_writing(cls, articles, *, keep_change_time=()):
+        """Fill in what every write of articles fills in before its rows are written: cleaned text,
+        publication and withdrawal times, a free slug, the change time.
+
+        `keep_change_time` holds the id() of articles whose change time comes with them (an
+        exported record's own).
+        """
+        now = timezone.now()
+        used = {article.slug for article in articles if article.slug}
+        for article in articles:
+            article.fill_in()
+            if id(article) not in keep_change_time:
+                article.updated_at = now
+            if not article.slug:
+                article.slug = unique_slug(
+                    cls.objects.all(), article.headline, max_length=SLUG_LENGTH, fallback="article", taken=used
+                )
+                used.add(article.slug)
+
+    @classmethod
+    def after_writing(cls, articles, *, updated=(), links_before=None):
+        """Keep in step what every write of articles changes once its rows are written: the links'
+        copy of visibility, the addresses articles left, and the public pages that showed them.
+
+        `updated` are the articles that existed before the write; `links_before` is {article id:
+        {(kind key, entity id), ...}} read before the write changed their links, so that the pages
+        of entities an article left are refreshed too.
+        """
+        if updated:
+            cls.sync_links([article.pk for article in updated])
+        now = timezone.now()
+        moved = [(article, old) for article in articles if (old := article.moved_from()) is not None]
+        if moved:
+            SlugRedirect.point(
+                moves=[(cls, article.pk, old, now) for article, old in moved],
+                live=[(cls, article.slug) for article, _old in moved],
+            )
+        shown = [article for article in articles if article_pages(article, links=set())]
+        links_after = linked_entities([article.pk for article in shown])
+        pages = set()
+        for article in shown:
+            pages |= article_pages(article, links=(links_before or {}).get(article.pk, set()) | links_after[article.pk])
+        ArchiveState.touch(pages=pages)
+        for article in articles:
+            article._saved_slug = article.slug
+            article._loaded_visibility = (article.status, article.published_at)
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -134,8 +182,6 @@ class Article(KeepsOldSlugs):
         return instance
 
     def shown_on(self):
-        from archive.models.page_tags import article_pages
-
         return article_pages(self)
 
     def get_absolute_url(self):

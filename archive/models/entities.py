@@ -23,6 +23,7 @@ from taggit.models import ItemBase, TagBase
 from archive.lib.text import name_key, slug_base, squash_spaces, unique_slug, without_control_characters
 from archive.models.articles import Article
 from archive.models.history import ArchiveState, KeepsOldSlugs
+from archive.models.page_tags import article_pages, coverage_tag, entity_tag, index_tag
 from archive.models.registry import ENTITY_KINDS, EntityKind
 
 
@@ -63,8 +64,6 @@ class Alias(models.Model):
 
     def shown_on(self):
         """Its entity's page shows an alias."""
-        from archive.models.page_tags import entity_tag
-
         return {entity_tag(ContentType.objects.get_for_id(self.content_type_id).model, self.object_id)}
 
 
@@ -215,8 +214,6 @@ class Entity(KeepsOldSlugs, TagBase):
 
     def shown_on(self):
         """Pages naming it (its own, articles', indexes'), and those listing its coverage."""
-        from archive.models.page_tags import coverage_tag, entity_tag, index_tag
-
         key = self.entity_kind.key
         return {entity_tag(key, self.pk), coverage_tag(key, self.pk), index_tag(key), "names"}
 
@@ -344,8 +341,6 @@ class EntityLinks(_TaggableManager):
         return set(self.through.objects.filter(content_object_id=self.instance.pk).values_list("tag_id", flat=True))
 
     def changed(self, entity_ids):
-        from archive.models.page_tags import article_pages
-
         kind_key = self.through.tag_model()._meta.model_name
         ArchiveState.touch(pages=article_pages(self.instance, links={(kind_key, pk) for pk in entity_ids}))
 

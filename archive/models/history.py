@@ -33,6 +33,34 @@ class SlugRedirect(models.Model):
             return None
         return queryset.filter(pk=redirect.object_id).first()
 
+    @classmethod
+    def point(cls, moves=(), live=()):
+        """Make old addresses answer 301 with their owners, and addresses in use again live.
+
+        The one way addresses are kept, for a single save and a bulk import alike; a few
+        queries per kind of owner. `moves` are (model, owner id, old slug, since): an old
+        address that led elsewhere now leads to its new owner. `live` are (model, slug) now
+        in use: whatever they led to before, they answer as themselves again.
+        """
+        wanted, taken = {}, {}
+        for model, owner_pk, slug, since in moves:
+            wanted.setdefault(ContentType.objects.get_for_model(model).pk, {})[slug] = (owner_pk, since)
+        for model, slug in live:
+            taken.setdefault(ContentType.objects.get_for_model(model).pk, set()).add(slug)
+        for content_type_id in wanted.keys() | taken.keys():
+            slugs, in_use = wanted.get(content_type_id, {}), taken.get(content_type_id, set())
+            redirects = cls.objects.filter(content_type_id=content_type_id)
+            current = dict(redirects.filter(slug__in=[*slugs, *in_use]).values_list("slug", "object_id"))
+            gone = {slug for slug in in_use if slug in current}
+            gone |= {slug for slug, (pk, _) in slugs.items() if slug in current and current[slug] != pk}
+            if gone:
+                redirects.filter(slug__in=gone).delete()
+            cls.objects.bulk_create(
+                cls(content_type_id=content_type_id, object_id=pk, slug=slug, created_at=since)
+                for slug, (pk, since) in slugs.items()
+                if slug not in current or slug in gone
+            )
+
 
 class KeepsOldSlugs(models.Model):
     """A page readers see: it remembers each slug it gives up, so old links keep working,
@@ -61,13 +89,15 @@ class KeepsOldSlugs(models.Model):
         instance._saved_slug = instance.__dict__.get("slug")
         return instance
 
-    def remember_old_slug(self):
+    def moved_from(self):
+        """The address this row gave up since it was read, or None."""
         old = getattr(self, "_saved_slug", None)
-        if old and old != self.slug:
-            content_type = ContentType.objects.get_for_model(type(self))
-            SlugRedirect.objects.update_or_create(content_type=content_type, slug=old, defaults={"object_id": self.pk})
+        return old if old and old != self.slug else None
+
+    def remember_old_slug(self):
+        if (old := self.moved_from()) is not None:
             # The new address is live now, whatever it pointed to before.
-            SlugRedirect.objects.filter(content_type=content_type, slug=self.slug).delete()
+            SlugRedirect.point(moves=[(type(self), self.pk, old, timezone.now())], live=[(type(self), self.slug)])
         self._saved_slug = self.slug
 
 

@@ -8,6 +8,8 @@ CORRECTIONS the corrections page and feeds, NAMES any entity's name, EVERYTHING 
 
 from django.utils import timezone
 
+from archive.models.registry import ENTITY_KINDS
+
 EVERYTHING = "all"
 
 
@@ -45,8 +47,6 @@ def coverage_tags(links):
 
 def linked_entities(article_pks):
     """{article id: {(kind key, entity id), ...}} of the articles' entity links."""
-    from archive.models import ENTITY_KINDS
-
     links = {pk: set() for pk in article_pks}
     if not links:
         return links

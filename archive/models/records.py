@@ -12,6 +12,7 @@ from django.utils import timezone
 from archive.lib.text import without_control_characters
 from archive.models.articles import Article
 from archive.models.history import ArchiveState
+from archive.models.page_tags import article_tag
 
 
 class Revision(models.Model):
@@ -105,8 +106,6 @@ class Correction(models.Model):
 
     def shown_on(self):
         """Its article's page and the corrections page and feeds."""
-        from archive.models.page_tags import article_tag
-
         return {article_tag(self.article_id), "corrections"}
 
     def clean(self):
