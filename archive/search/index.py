@@ -26,9 +26,11 @@ from contextlib import contextmanager
 from django.db import connections, transaction
 from django.utils import timezone
 
+from archive.ops.planner import BULK_WRITE, refresh_planner_statistics
 from archive.search.backends.postgres import PostgresSchema
 from archive.search.backends.sqlite import SQLiteSchema
 from archive.search.keys import tables
+from archive.search.suggestions import refresh_vocabulary
 
 
 def schema_for(connection):
@@ -174,3 +176,14 @@ def install_after_migrate(sender, using="default", **kwargs):
                 [connection.ops.adapt_datetimefield_value(dropped_at)],
             )
             reindex(connection, [pk for (pk,) in cursor.fetchall()])
+
+
+def after_bulk_write(written):
+    """The chores after writing `written` articles in bulk (an import, the demo archive, a rebuild):
+    the "did you mean" vocabulary from the new text and, past a bulk write, the query planner's
+    statistics. Returns how many words the vocabulary now has (0, and left as it was, if nothing
+    was written)."""
+    words = refresh_vocabulary() if written else 0
+    if written >= BULK_WRITE:
+        refresh_planner_statistics()
+    return words

@@ -4,8 +4,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from archive.ops.planner import refresh_planner_statistics
-from archive.search.suggestions import refresh_vocabulary
+from archive.search.index import after_bulk_write
 from archive.tools.demo.generator import ArchiveNotEmpty, generate
 
 
@@ -45,8 +44,7 @@ class Command(BaseCommand):
         except ArchiveNotEmpty as error:
             raise CommandError(str(error)) from None
         elapsed = time.perf_counter() - started
-        refresh_vocabulary()
-        refresh_planner_statistics()
+        after_bulk_write(articles)
         entities = sum(
             len(group)
             for group in (

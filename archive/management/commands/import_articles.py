@@ -3,8 +3,7 @@ from tqdm import tqdm
 
 from archive.interchange import import_paths, total_size
 from archive.models import Article
-from archive.ops.planner import BULK_WRITE, refresh_planner_statistics
-from archive.search.suggestions import refresh_vocabulary
+from archive.search.index import after_bulk_write
 
 
 class Command(BaseCommand):
@@ -46,10 +45,7 @@ class Command(BaseCommand):
                 auto_tag=auto_tag,
                 overwrite=overwrite,
             )
-        if report.imported or report.updated:
-            refresh_vocabulary()
-        if report.imported + report.updated >= BULK_WRITE:
-            refresh_planner_statistics()
+        after_bulk_write(report.imported + report.updated)
         for failure in report.failures:
             self.stderr.write(self.style.ERROR(f"Failed: {failure}"))
         if auto_tag:

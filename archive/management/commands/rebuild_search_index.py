@@ -3,9 +3,7 @@ from django.db import connection, transaction
 from tqdm import tqdm
 
 from archive.models import Article
-from archive.ops.planner import refresh_planner_statistics
-from archive.search import index as schema
-from archive.search.suggestions import refresh_vocabulary
+from archive.search import index as search_index
 
 
 class Command(BaseCommand):
@@ -13,11 +11,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with transaction.atomic():
-            schema.install(connection)
+            search_index.install(connection)
             with tqdm(total=Article.objects.count(), unit="article", desc="Indexing", disable=None) as bar:
-                schema.rebuild(connection, progress=bar.update)
-        words = refresh_vocabulary()
-        refresh_planner_statistics()
-        self.stdout.write(
-            self.style.SUCCESS(f"Indexed {Article.objects.count()} articles; {words} words for suggestions.")
-        )
+                search_index.rebuild(connection, progress=bar.update)
+        indexed = Article.objects.count()
+        words = search_index.after_bulk_write(indexed)
+        self.stdout.write(self.style.SUCCESS(f"Indexed {indexed} articles; {words} words for suggestions."))
