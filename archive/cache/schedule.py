@@ -5,13 +5,12 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from archive.cache.keys import SCHEDULE_KEY, tag_key
+from archive.models import ENTITY_KINDS, Article
 from archive.models.page_tags import coverage_tags, date_tags
 
 
 def refresh_schedule():
     """Keep the scheduled articles, with the tags their going live will change, in the cache."""
-    from archive.models import ENTITY_KINDS, Article
-
     upcoming = list(
         Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
         .order_by("published_at")

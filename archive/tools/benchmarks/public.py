@@ -17,7 +17,13 @@ from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 
-from archive.models import ENTITY_KINDS, Article
+from archive.editorial.tagging import Matcher, all_spellings, suggest
+from archive.models import ENTITY_KINDS, Article, SearchWord
+from archive.search import engine
+from archive.search.engine import SearchRequest, search
+from archive.search.keys import article_id_of
+from archive.search.snippets import plain_text
+from archive.search.views import search_context
 
 
 def percentile_ms(times, fraction):
@@ -163,8 +169,6 @@ def time_requests(client, name, urls, repeat, post=None):
 
 def search_mix(rng, count=260):
     """A fixed mix of searches drawn from this archive: [(kind of query, GET parameters)]."""
-    from archive.models import SearchWord
-    from archive.search.snippets import plain_text
 
     common = list(SearchWord.objects.order_by("-articles").values_list("word", flat=True)[:200])
     rare = list(SearchWord.objects.filter(articles__lte=20).order_by("word").values_list("word", flat=True)[:2000])
@@ -204,11 +208,6 @@ def measure_search(seed=1, exhaustive_check=True):
     page computes: results, snippets, facets, suggestions; not the HTML). Also compares our top
     ten with an exhaustive ranking. Returns ({kind: (code, page)} with "all" first, overlaps)."""
     from django.http import QueryDict
-
-    from archive.search import engine
-    from archive.search.engine import SearchRequest, search
-    from archive.search.keys import article_id_of
-    from archive.search.views import search_context
 
     rng = random.Random(seed)
     client = Client()
@@ -263,7 +262,6 @@ class SuggestionQuality:
 def suggestion_quality(articles):
     """How far the suggestions for `articles` agree with the links they have (a generated archive's
     links name exactly the entities its text names)."""
-    from archive.editorial.tagging import suggest
 
     quality = SuggestionQuality(0, 0, 0, 0, 0, [], [])
     for article in articles:
@@ -288,7 +286,6 @@ def measure_tagging(repeat=50, sample=1000, seed=1):
     """Build the matcher from every name and alias in the archive, and from exactly 100,000 of them
     when there are more; suggest for a 1,000-word article; and compare the suggestions for `sample`
     articles drawn at random with their links."""
-    from archive.editorial.tagging import Matcher, all_spellings
 
     started = time.perf_counter()
     spellings = all_spellings()
