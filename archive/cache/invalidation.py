@@ -9,7 +9,7 @@ from django.db import transaction
 
 from archive.cache.keys import now_ns, tag_key
 from archive.cache.schedule import refresh_schedule
-from archive.models.page_tags import EVERYTHING
+from archive.models.page_tags import EVERYTHING, LISTS
 
 MANY_TAGS = 300  # a change touching more than this drops every kept page
 
@@ -30,7 +30,7 @@ def invalidate(tags):
     def mark():
         changed_at = now_ns()
         cache.set_many({tag_key(tag): changed_at for tag in tags}, timeout=None)
-        if "lists" in tags or EVERYTHING in tags:
+        if LISTS in tags or EVERYTHING in tags:
             refresh_schedule()
 
     try:

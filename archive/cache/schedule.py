@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from archive.cache.keys import SCHEDULE_KEY, tag_key
 from archive.models import ENTITY_KINDS, Article
-from archive.models.page_tags import coverage_tags, date_tags
+from archive.models.page_tags import LISTS, coverage_tags, date_tags
 
 
 def refresh_schedule():
@@ -24,7 +24,7 @@ def refresh_schedule():
         ):
             links.setdefault(article_pk, set()).add((kind.key, entity_pk))
     schedule = [
-        (int(when.timestamp() * 1_000_000_000), sorted({"lists", *date_tags(when), *coverage_tags(links.get(pk, ()))}))
+        (int(when.timestamp() * 1_000_000_000), sorted({LISTS, *date_tags(when), *coverage_tags(links.get(pk, ()))}))
         for pk, when in upcoming
     ]
     cache.set(SCHEDULE_KEY, schedule, timeout=None)

@@ -23,7 +23,7 @@ from taggit.models import ItemBase, TagBase
 from archive.lib.text import name_key, slug_base, squash_spaces, unique_slug, without_control_characters
 from archive.models.articles import Article
 from archive.models.history import ArchiveState, KeepsOldSlugs
-from archive.models.page_tags import article_pages, coverage_tag, entity_tag, index_tag
+from archive.models.page_tags import NAMES, article_pages, coverage_tag, entity_tag, index_tag
 from archive.models.registry import ENTITY_KINDS, EntityKind
 
 
@@ -215,7 +215,7 @@ class Entity(KeepsOldSlugs, TagBase):
     def shown_on(self):
         """Pages naming it (its own, articles', indexes'), and those listing its coverage."""
         key = self.entity_kind.key
-        return {entity_tag(key, self.pk), coverage_tag(key, self.pk), index_tag(key), "names"}
+        return {entity_tag(key, self.pk), coverage_tag(key, self.pk), index_tag(key), NAMES}
 
     @classmethod
     def from_db(cls, db, field_names, values):

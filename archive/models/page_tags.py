@@ -11,6 +11,9 @@ from django.utils import timezone
 from archive.models.registry import ENTITY_KINDS
 
 EVERYTHING = "all"
+LISTS = "lists"
+CORRECTIONS = "corrections"
+NAMES = "names"
 
 
 def entity_tag(kind_key, entity_pk):
@@ -29,12 +32,24 @@ def article_tag(article_pk):
     return f"a:{article_pk}"
 
 
+def year_tag(year):
+    return f"y:{int(year):04d}"
+
+
+def month_tag(year, month):
+    return f"m:{int(year):04d}-{int(month):02d}"
+
+
+def day_tag(year, month, day):
+    return f"d:{int(year):04d}-{int(month):02d}-{int(day):02d}"
+
+
 def date_tags(moment):
     """The date archives a publication time is listed in: its year, month and day."""
     if moment is None:
         return set()
     moment = timezone.localtime(moment)
-    return {f"y:{moment:%Y}", f"m:{moment:%Y-%m}", f"d:{moment:%Y-%m-%d}"}
+    return {year_tag(moment.year), month_tag(moment.year, moment.month), day_tag(moment.year, moment.month, moment.day)}
 
 
 def coverage_tags(links):
@@ -70,7 +85,7 @@ def article_pages(article, links=None):
         return set()
     if links is None:
         links = linked_entities([article.pk])[article.pk]
-    tags = {article_tag(article.pk), "lists", "corrections", *coverage_tags(links)}
+    tags = {article_tag(article.pk), LISTS, CORRECTIONS, *coverage_tags(links)}
     for when in listed:
         tags |= date_tags(when)
     return tags

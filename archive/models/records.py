@@ -12,7 +12,7 @@ from django.utils import timezone
 from archive.lib.text import without_control_characters
 from archive.models.articles import Article
 from archive.models.history import ArchiveState
-from archive.models.page_tags import article_tag
+from archive.models.page_tags import CORRECTIONS, article_tag
 
 
 class Revision(models.Model):
@@ -106,7 +106,7 @@ class Correction(models.Model):
 
     def shown_on(self):
         """Its article's page and the corrections page and feeds."""
-        return {article_tag(self.article_id), "corrections"}
+        return {article_tag(self.article_id), CORRECTIONS}
 
     def clean(self):
         # Readers see corrections newest first; one dated ahead would sit on top until its day.

@@ -8,7 +8,7 @@ from django.utils.html import escape, format_html, linebreaks
 
 from archive.cache.middleware import depends_on
 from archive.models import ENTITY_KINDS, Article, Correction, SlugRedirect
-from archive.models.page_tags import coverage_tag, entity_tag
+from archive.models.page_tags import CORRECTIONS, LISTS, NAMES, coverage_tag, entity_tag
 from archive.public.coverage import Coverage
 from archive.public.rendering import render_markdown
 
@@ -59,7 +59,7 @@ class LatestArticlesFeed(ArticleFeed):
 
     def get_object(self, request, *args, **kwargs):
         # Items name their entities as categories.
-        depends_on(request, "lists", "names")
+        depends_on(request, LISTS, NAMES)
         return None
 
     def link(self):
@@ -91,7 +91,7 @@ class EntityFeed(ArticleFeed):
         entity = kind.model.objects.public().filter(slug=slug).first()
         if entity is None:
             raise Http404("No such page.")
-        depends_on(request, entity_tag(kind.key, entity.pk), coverage_tag(kind.key, entity.pk), "names")
+        depends_on(request, entity_tag(kind.key, entity.pk), coverage_tag(kind.key, entity.pk), NAMES)
         return entity
 
     def title(self, entity):
@@ -131,7 +131,7 @@ class CorrectionsFeed(Feed):
         return reverse("archive:corrections")
 
     def get_object(self, request, *args, **kwargs):
-        depends_on(request, "corrections")
+        depends_on(request, CORRECTIONS)
         return None
 
     def items(self):

@@ -16,7 +16,7 @@ from archive.cache.freshness import last_changed
 from archive.cache.middleware import depends_on, keep_page
 from archive.lib.probes import first_and_last
 from archive.models import ENTITY_KINDS, Article
-from archive.models.page_tags import index_tag
+from archive.models.page_tags import LISTS, index_tag
 
 
 class IdRangePages:
@@ -117,14 +117,14 @@ SITEMAPS = {
 
 
 # Kept in the page cache: sitemaps list every published article and public entity with its last change.
-SITEMAP_TAGS = ["lists", *(index_tag(kind.key) for kind in ENTITY_KINDS.values())]
+SITEMAP_TAGS = [LISTS, *(index_tag(kind.key) for kind in ENTITY_KINDS.values())]
 sitemap_index = keep_page(sitemap_views.index, *SITEMAP_TAGS)
 sitemap_section = keep_page(sitemap_views.sitemap, *SITEMAP_TAGS)
 
 
 def news_sitemap(request):
     """Google News: the articles published in the last two days, at most 1,000."""
-    depends_on(request, "lists")
+    depends_on(request, LISTS)
     since = timezone.now() - datetime.timedelta(days=2)
     articles = Article.objects.published().filter(published_at__gte=since).order_by("-published_at")[:1000]
     return render(

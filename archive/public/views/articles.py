@@ -9,7 +9,7 @@ from archive.cache.middleware import depends_on
 from archive.editorial import workflow
 from archive.lib.pagination import counted_page, countless_page
 from archive.models import ENTITY_KINDS, Article, Correction, SlugRedirect
-from archive.models.page_tags import article_tag, entity_tag
+from archive.models.page_tags import CORRECTIONS, LISTS, article_tag, entity_tag
 from archive.public import coverage
 from archive.public.related import related_articles
 from archive.public.structured_data import news_article
@@ -31,7 +31,7 @@ def moved_or_404(request, queryset, slug):
 def home(request):
     articles = Article.objects.published().order_by("-published_at", "-id")
     most_covered = coverage.most_covered(days=30)
-    depends_on(request, "lists", *shown_entities(most_covered))
+    depends_on(request, LISTS, *shown_entities(most_covered))
     return render(
         request, "archive/home.html", {"page": countless_page(request, articles), "most_covered": most_covered}
     )
@@ -106,7 +106,7 @@ def article_preview(request, pk):
 @conditional_on_archive
 def corrections(request):
     """Every public correction, newest first, with the article it corrects."""
-    depends_on(request, "corrections")
+    depends_on(request, CORRECTIONS)
     found = (
         Correction.objects.public()
         .select_related("article")

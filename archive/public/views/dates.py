@@ -15,6 +15,7 @@ from archive.cache.middleware import depends_on
 from archive.lib.pagination import requested_page
 from archive.lib.probes import first_and_last
 from archive.models import Article
+from archive.models.page_tags import LISTS, day_tag, month_tag, year_tag
 from archive.public import coverage
 
 
@@ -41,7 +42,7 @@ class YearArchive(ArticleDateArchive, YearArchiveView):
     """A year's months; the articles are on the month pages."""
 
     def date_tag(self):
-        return f"y:{self.get_year()}"
+        return year_tag(self.get_year())
 
     template_name = "archive/archive_year.html"
     make_object_list = False
@@ -65,7 +66,7 @@ class MonthArchive(ArticleDateArchive, MonthArchiveView):
     template_name = "archive/archive_month.html"
 
     def date_tag(self):
-        return f"m:{int(self.get_year()):04d}-{int(self.get_month()):02d}"
+        return month_tag(self.get_year(), self.get_month())
 
     def get_date_list(self, queryset, date_type=None, ordering="ASC"):
         days = sorted(set(queryset.annotate(day=coverage.Day("published_at")).values_list("day", flat=True)))
@@ -116,9 +117,9 @@ class DayArchive(ArticleDateArchive, DayArchiveView):
     template_name = "archive/archive_day.html"
 
     def date_tag(self):
-        return f"d:{int(self.get_year()):04d}-{int(self.get_month()):02d}-{int(self.get_day()):02d}"
+        return day_tag(self.get_year(), self.get_month(), self.get_day())
 
 
 def archive_index(request):
-    depends_on(request, "lists")
+    depends_on(request, LISTS)
     return render(request, "archive/archive_index.html", {"years": published_years()})
