@@ -5,7 +5,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from tests.helpers import make_staff
+from tests.helpers.builders import make_staff
 
 SAMPLE_WIRE_FILE = Path(__file__).resolve().parent.parent / "archive" / "samples" / "000_7e7ce854fb62eee9.txt"
 

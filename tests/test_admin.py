@@ -20,7 +20,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from archive.models import ENTITY_KINDS, Alias, Article, Incident, Organisation, Person, Place, SourceLink
-from tests.helpers import (
+from tests.helpers.admin import (
+    ALIASES,
+    all_errors,
+    article_form_data,
+    changelist_ids,
+    entity_form_data,
+    run_action,
+)
+from tests.helpers.builders import (
     make_article,
     make_draft,
     make_incident,
@@ -31,10 +39,6 @@ from tests.helpers import (
     make_withdrawn,
 )
 
-SOURCES = "sources"
-CORRECTIONS = "corrections"
-ALIASES = "archive-alias-content_type-object_id"
-
 # Measured on SQLite and PostgreSQL: session, user, count, the page of rows,
 # the date hierarchy's range and days, and the publication filter's values.
 # The same bound must hold with 5 rows and with 40.
@@ -42,80 +46,6 @@ ARTICLE_CHANGELIST_MAX_QUERIES = 7
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def management_form(prefix, total, initial=0):
-    return {
-        f"{prefix}-TOTAL_FORMS": str(total),
-        f"{prefix}-INITIAL_FORMS": str(initial),
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-    }
-
-
-def article_form_data(*, sources=(), existing_sources=(), **fields):
-    """POST data for the article add/change form.
-
-    `sources` are new SourceLink rows (dicts); `existing_sources` are SourceLink
-    instances already saved, sent back unchanged.
-    """
-    data = {
-        "headline": "Drone strike hits Kyiv apartment block",
-        "slug": "",
-        "standfirst": "",
-        "body": "",
-        "byline": "",
-        "publication": "",
-        "dateline": "",
-        "people": [],
-        "places": [],
-        "organisations": [],
-        "incidents": [],
-        "status": Article.Status.DRAFT,
-        "published_at_0": "",
-        "published_at_1": "",
-        "editor_note": "",
-    }
-    data.update(fields)
-    rows = [
-        {
-            "id": str(source.pk),
-            "article": str(source.article_id),
-            "position": str(source.position),
-            "title": source.title,
-            "url": source.url,
-            "publisher": source.publisher,
-        }
-        for source in existing_sources
-    ]
-    rows += [{"id": "", "article": "", "position": "0", "title": "", "publisher": "", **row} for row in sources]
-    data.update(management_form(SOURCES, len(rows), initial=len(existing_sources)))
-    for index, row in enumerate(rows):
-        for key, value in row.items():
-            data[f"{SOURCES}-{index}-{key}"] = value
-    data.update(management_form(CORRECTIONS, 0))  # the corrections inline, empty, as editors' browsers send it
-    return data
-
-
-def entity_form_data(name, *, aliases=(), existing_aliases=(), **fields):
-    """POST data for an entity add/change form with its alias inline.
-
-    `aliases` are new spellings; `existing_aliases` are Alias instances sent back
-    (as (alias, new_name) pairs to rename them, or bare aliases to keep them).
-    """
-    data = {"name": name, "slug": "", "description": "", **fields}
-    rows = []
-    for item in existing_aliases:
-        alias, alias_name = item if isinstance(item, tuple) else (item, item.name)
-        rows.append({"id": str(alias.pk), "name": alias_name})
-    rows += [{"id": "", "name": alias_name} for alias_name in aliases]
-    if not rows:
-        rows = [{"id": "", "name": ""}]  # the inline's one blank extra row, as the browser sends it
-    data.update(management_form(ALIASES, len(rows), initial=len(existing_aliases)))
-    for index, row in enumerate(rows):
-        for key, value in row.items():
-            data[f"{ALIASES}-{index}-{key}"] = value
-    return data
 
 
 def autocomplete(client, term, field_name="people"):
@@ -129,21 +59,6 @@ def autocomplete(client, term, field_name="people"):
 
 def autocomplete_ids(client, term, field_name="people"):
     return [int(result["id"]) for result in autocomplete(client, term, field_name)]
-
-
-def all_errors(response):
-    """Every error message of the admin form and its inlines, as one string."""
-    context = response.context
-    messages = [str(error) for errors in context["adminform"].form.errors.values() for error in errors]
-    for inline in context["inline_admin_formsets"]:
-        messages += [str(error) for error in inline.formset.non_form_errors()]
-        for form_errors in inline.formset.errors:
-            messages += [str(error) for errors in form_errors.values() for error in errors]
-    return " | ".join(messages)
-
-
-def changelist_ids(response):
-    return [obj.pk for obj in response.context["cl"].result_list]
 
 
 def select_tag(page, name):
@@ -818,13 +733,6 @@ def test_article_changelist_labels_scheduled_articles(editor_client, one_article
     assert '<td class="field-status_label">Scheduled</td>' in page
     assert '<td class="field-status_label">Published</td>' in page
     assert '<td class="field-status_label">In review</td>' in page
-
-
-def run_action(client, action, articles):
-    return client.post(
-        reverse("admin:archive_article_changelist"),
-        {"action": action, "_selected_action": [str(article.pk) for article in articles], "index": "0"},
-    )
 
 
 @pytest.mark.django_db

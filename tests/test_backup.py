@@ -12,8 +12,8 @@ from django.db import connection
 
 from archive.models import Article, Correction
 from tests.conftest import SAMPLE_WIRE_FILE
-from tests.helpers import make_article, make_draft, make_person, make_place, make_scheduled, make_withdrawn
-from tests.test_settings import manage_on
+from tests.helpers.builders import make_article, make_draft, make_person, make_place, make_scheduled, make_withdrawn
+from tests.helpers.processes import manage_on
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -22,7 +22,7 @@ from archive.tools.benchmarks.editors import submitted_form
 from archive.tools.benchmarks.loading import describe_loading, generation_row, record_generation
 from archive.tools.benchmarks.report import table, write_results
 from archive.tools.demo.generator import generate
-from tests.helpers import make_article, make_person
+from tests.helpers.builders import make_article, make_person
 
 pytestmark = pytest.mark.django_db
 

@@ -22,7 +22,7 @@ from playwright.sync_api import expect
 
 from archive.lib.text import name_key
 from archive.models import Article, Correction, Incident, Organisation, Person, Place
-from tests.helpers import make_article, make_draft, make_person, make_place, make_staff, restore_roles
+from tests.helpers.builders import make_article, make_draft, make_person, make_place, make_staff, restore_roles
 
 pytestmark = pytest.mark.browser
 

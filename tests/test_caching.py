@@ -18,7 +18,7 @@ from archive.editorial.restoring import restore_revision
 from archive.editorial.revisions import record_revision
 from archive.models import Alias, Article, Correction
 from archive.models.page_tags import EVERYTHING
-from tests.helpers import make_article, make_draft, make_person, make_place
+from tests.helpers.builders import make_article, make_draft, make_person, make_place
 
 pytestmark = pytest.mark.django_db
 

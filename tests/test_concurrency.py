@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from tests.test_settings import manage_on
+from tests.helpers.processes import manage_on
 
 
 @pytest.fixture

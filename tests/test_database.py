@@ -3,7 +3,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from archive.ops.planner import refresh_planner_statistics
-from tests.helpers import make_article
+from tests.helpers.builders import make_article
 
 pytestmark = pytest.mark.django_db
 

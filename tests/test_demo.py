@@ -11,7 +11,7 @@ from archive.interchange.export import export_lines
 from archive.lib.text import name_key
 from archive.models import ENTITY_KINDS, Alias, Article, Incident, Place
 from archive.search.engine import SearchRequest, search
-from tests.helpers import make_article
+from tests.helpers.builders import make_article
 
 pytestmark = pytest.mark.django_db
 END = datetime.date(2025, 6, 30)

@@ -23,7 +23,7 @@ from archive.models import (
     SlugRedirect,
     SourceLink,
 )
-from tests.helpers import (
+from tests.helpers.builders import (
     make_article,
     make_draft,
     make_incident,

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from archive.models import Article, Correction
-from tests.helpers import (
+from tests.helpers.builders import (
     make_article,
     make_draft,
     make_incident,

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from archive.models import ENTITY_KINDS, Incident
 from archive.public.converters import EntityKindConverter
-from tests.helpers import (
+from tests.helpers.builders import (
     make_article,
     make_draft,
     make_incident,

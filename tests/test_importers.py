@@ -22,7 +22,7 @@ from archive.models import (
     SlugRedirect,
     SourceLink,
 )
-from tests.helpers import make_article, make_person
+from tests.helpers.builders import make_article, make_person
 
 SAMPLE_HEADLINE = "Ukraine Captures North Korean Soldiers Amid Ongoing Conflict"
 FIRST_PARAGRAPH = "Ukraine said on Saturday it had captured two North Korean soldiers in Russia's Kursk region."

@@ -15,7 +15,7 @@ import pytest
 from django.utils import timezone
 
 from archive.models import Article
-from tests.helpers import make_article, make_incident, make_person, make_place
+from tests.helpers.builders import make_article, make_incident, make_person, make_place
 
 pytestmark = pytest.mark.django_db
 

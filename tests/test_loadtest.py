@@ -13,7 +13,7 @@ from django.test import Client
 from archive.search.suggestions import refresh_vocabulary
 from archive.tools.demo.generator import generate
 from archive.tools.loadtest import MIX, run, url_mix
-from tests.helpers import PROJECT, free_port, production_env, served_site
+from tests.helpers.server import PROJECT, free_port, production_env, served_site
 
 END_DATE = "2026-11-24"
 

@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from archive.editorial.revisions import record_revision
 from archive.models import Article, Revision, SourceLink
-from tests.helpers import form_data, make_article, make_person, make_user
+from tests.helpers.admin import form_data
+from tests.helpers.builders import make_article, make_person, make_user
 
 EDITOR_PERMISSIONS = (
     "archive.view_article",

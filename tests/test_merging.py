@@ -25,7 +25,8 @@ from archive.models import (
     SlugRedirect,
 )
 from archive.search.engine import SearchRequest, search
-from tests.helpers import form_data, make_article, make_incident, make_person, make_place, make_user
+from tests.helpers.admin import form_data
+from tests.helpers.builders import make_article, make_incident, make_person, make_place, make_user
 
 
 def linked_articles(entity):

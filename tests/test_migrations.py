@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from archive.models import Article
 from archive.search.engine import SearchRequest, search
-from tests.helpers import make_article, make_person
+from tests.helpers.builders import make_article, make_person
 
 
 def archive_migrations():

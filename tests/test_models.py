@@ -12,7 +12,7 @@ from django.utils import timezone
 from taggit.managers import TaggableManager
 
 from archive.models import ENTITY_KINDS, Alias, ArchiveState, Article, Incident, Person, Place, SlugRedirect
-from tests.helpers import (
+from tests.helpers.builders import (
     links_out_of_step,
     make_article,
     make_draft,

@@ -9,8 +9,8 @@ from django.test import override_settings
 
 from archive.ops import ratelimit
 from tests.conftest import needs
-from tests.helpers import make_article
-from tests.test_settings import PRODUCTION, read_settings
+from tests.helpers.builders import make_article
+from tests.helpers.processes import PRODUCTION, read_settings
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from archive.public.related import PER_SIDE, related_articles
-from tests.helpers import make_article, make_draft, make_incident, make_person, make_place, make_scheduled
+from tests.helpers.builders import make_article, make_draft, make_incident, make_person, make_place, make_scheduled
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,8 @@ from archive.admin import revisions as admin_revisions
 from archive.editorial.merging import merge_entities
 from archive.editorial.revisions import record_revision, snapshot
 from archive.models import ENTITY_KINDS, Article, Revision, SlugRedirect, SourceLink
-from tests.helpers import (
-    form_data,
+from tests.helpers.admin import form_data
+from tests.helpers.builders import (
     make_article,
     make_draft,
     make_incident,

@@ -7,7 +7,7 @@ from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.db import connection
 
-from tests.helpers import ROLES_MIGRATION, make_staff
+from tests.helpers.builders import ROLES_MIGRATION, make_staff
 
 pytestmark = pytest.mark.django_db
 

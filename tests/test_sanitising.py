@@ -28,8 +28,8 @@ from django.utils import timezone
 from archive.editorial.revisions import record_revision
 from archive.models import ENTITY_KINDS, Correction, EntityMerge, Place, SourceLink
 from archive.public.feeds import FEED_SIZE
-from tests.helpers import (
-    form_data,
+from tests.helpers.admin import form_data
+from tests.helpers.builders import (
     make_article,
     make_incident,
     make_organisation,

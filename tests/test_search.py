@@ -27,7 +27,7 @@ from archive.search import views as search_views
 from archive.search.engine import SearchRequest, search
 from archive.search.index import schema_for
 from archive.search.suggestions import refresh_vocabulary
-from tests.helpers import (
+from tests.helpers.builders import (
     make_article,
     make_draft,
     make_incident,

@@ -8,8 +8,8 @@ from django.db.models import F
 from django.test import override_settings
 from django.urls import reverse
 
-from tests.helpers import make_article
-from tests.test_settings import PRODUCTION, security_settings
+from tests.helpers.builders import make_article
+from tests.helpers.processes import PRODUCTION, security_settings
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ import subprocess
 import brotli
 import pytest
 
-from tests.helpers import PROJECT, free_port, production_env, served_site
+from tests.helpers.server import PROJECT, free_port, production_env, served_site
 
 TEN_YEARS = "max-age=315360000"
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from archive.models import Article
 from archive.public.sitemaps import IdRangeSitemap
-from tests.helpers import (
+from tests.helpers.builders import (
     make_article,
     make_draft,
     make_incident,

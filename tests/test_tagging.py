@@ -27,7 +27,7 @@ from archive.editorial.tagging import matcher, new_candidates, suggest
 from archive.lib.text import name_key, slug_base
 from archive.models import ENTITY_KINDS, Alias, ArchiveState, Article, Organisation, Person, Place
 from archive.tools.benchmarks.public import suggestion_quality
-from tests.helpers import (
+from tests.helpers.builders import (
     links_out_of_step,
     make_article,
     make_organisation,

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from archive.models import ArchiveState, Article, Correction, SourceLink
-from tests.helpers import (
+from tests.helpers.builders import (
     make_article,
     make_draft,
     make_incident,

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from archive.editorial import workflow
 from archive.models import Article
-from tests.helpers import make_article, make_draft, make_scheduled, make_staff, make_withdrawn
+from tests.helpers.builders import make_article, make_draft, make_scheduled, make_staff, make_withdrawn
 
 pytestmark = pytest.mark.django_db
 Status = Article.Status

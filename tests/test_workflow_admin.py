@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from archive.models import ArchiveState, Article, Correction, Person, Revision
-from tests.helpers import make_article, make_draft, make_person, make_scheduled, make_withdrawn
-from tests.test_admin import article_form_data, entity_form_data, management_form, run_action
+from tests.helpers.admin import article_form_data, entity_form_data, management_form, run_action
+from tests.helpers.builders import make_article, make_draft, make_person, make_scheduled, make_withdrawn
 
 pytestmark = pytest.mark.django_db
 Status = Article.Status
