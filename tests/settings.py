@@ -12,14 +12,14 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 # Static files come from the finders in tests; there is no collected folder.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
-# The test client and the live server speak plain http; tests/test_security.py
+# The test client and the live server speak plain http; tests/ops/test_security.py
 # checks the production values on real responses.
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
 # Tests that measure or crawl make hundreds of requests from one address;
-# tests/test_ratelimit.py switches the limits on.
+# tests/ops/test_ratelimit.py switches the limits on.
 RATE_LIMITS = [{**rule, "requests": 0} for rule in RATE_LIMITS]
 # Every test clears the cache: never let that reach a Redis named by REDIS_URL in the shell.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

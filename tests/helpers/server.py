@@ -28,7 +28,7 @@ def production_env(database_file, static_root, **extra):
         DATABASE_URL=f"sqlite:///{database_file}",
         DJANGO_STATIC_ROOT=str(static_root),
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        # One client asking for hundreds of pages: the limits are tested on their own (tests/test_ratelimit.py).
+        # One client asking for hundreds of pages: the limits are tested on their own (tests/ops/test_ratelimit.py).
         DJANGO_SEARCH_RATE_LIMIT="0",
         DJANGO_FEED_RATE_LIMIT="0",
         **extra,

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.browser
 
 
 MARKER = "Zephyrquill"  # in the draft only: on no public page, ever
-SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"  # tests/screenshots/, ignored by git
 WIDE = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 PAPER = "rgb(251, 250, 247)"  # the body background site.css sets: proof the stylesheet loaded

@@ -1,0 +1,1 @@
+"""The site and the admin driven in the system Chromium."""

@@ -1,0 +1,1 @@
+"""Editorial work: the workflow and roles, revisions and restores, edit conflicts, merges and entity suggestions."""

@@ -1,0 +1,1 @@
+"""Small shared code: text keys and slugs."""

@@ -1,0 +1,1 @@
+"""What readers see: pages, feeds, sitemaps, related coverage, and that nothing unpublished or hostile gets through."""

@@ -1,0 +1,1 @@
+"""Search: the query language, ranking, filters and facets, the results page, suggestions and the search feed."""
