@@ -1,5 +1,8 @@
 """Filling in and reading back the admin's forms and lists as an editor's browser would."""
 
+import html
+import re
+
 from django import forms
 from django.urls import reverse
 
@@ -129,3 +132,11 @@ def run_action(client, action, articles):
         reverse("admin:archive_article_changelist"),
         {"action": action, "_selected_action": [str(article.pk) for article in articles], "index": "0"},
     )
+
+
+def hierarchy_links(response):
+    """The links of the changelist's date hierarchy (years, months or days), as query strings."""
+    page = response.content.decode()
+    block = re.search(r'<nav class="toplinks">(.*?)</nav>', page, re.DOTALL)
+    assert block, "no date hierarchy on the page"
+    return [html.unescape(link) for link in re.findall(r'<a href="([^"]*)"', block.group(1))]
