@@ -15,6 +15,8 @@ change. A new backend (OpenSearch, say) implements these.
 
 from dataclasses import dataclass, field
 
+from django.db import connection
+
 from archive.search.keys import entity_token
 from archive.search.query import EntityMention
 
@@ -40,6 +42,40 @@ class Plan:
     @property
     def is_empty(self):
         return not self.clauses and not self.tokens and not self.excluded
+
+
+class Backend:
+    """What each database's backend implements (`where`, `keys`, `exhaustive`) and what they share."""
+
+    schema = None  # the database's index schema: its `table` is what `where` conditions read
+
+    def where(self, plan, tier):
+        """(SQL condition, params) for the plan's matches in `tier` (None: any), or (None, None) for none."""
+        raise NotImplementedError
+
+    def keys(self, plan, *, tier=None, newest_first=True, limit, offset=0):
+        """Sort keys of the plan's matches in `tier`, newest or oldest first."""
+        raise NotImplementedError
+
+    def exhaustive(self, plan, limit):
+        """The top `limit` keys by the database's own relevance score, to measure the tiers against."""
+        raise NotImplementedError
+
+    def count(self, plan, cap):
+        """How many match, up to `cap`; counted once per search and cap, then kept on the plan."""
+        counted = plan.counts.get(cap)
+        if counted is None:
+            counted = plan.counts[cap] = self.capped_count(plan, cap)
+        return counted
+
+    def capped_count(self, plan, cap):
+        where, params = self.where(plan, None)
+        if where is None:
+            return 0
+        sql = f"SELECT count(*) FROM (SELECT 1 FROM {self.schema.table} WHERE {where} LIMIT %s) capped"
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, cap])
+            return cursor.fetchone()[0]
 
 
 def option_text(option):

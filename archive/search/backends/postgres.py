@@ -3,7 +3,7 @@ by triggers, and the plan of a search compiled to tsquery."""
 
 from django.db import connection
 
-from archive.search.backends.base import COUNT_CAP, FEW_MATCHES, option_text
+from archive.search.backends.base import COUNT_CAP, FEW_MATCHES, Backend, option_text
 from archive.search.keys import EPOCH_OFFSET, EVERY_ARTICLE, ID_BITS, UNPUBLISHED, tables, token_rows
 
 
@@ -211,7 +211,7 @@ class PostgresSchema:
         cursor.execute("SELECT set_config(%s, %s, true)", [self.setting, "on" if deferred else "off"])
 
 
-class PostgresBackend:
+class PostgresBackend(Backend):
     """Filters on `terms` (GIN, no positions); checks phrases and tiers on the positional
     vectors, the small `head_vector` first. See PostgresSchema."""
 
@@ -326,22 +326,6 @@ class PostgresBackend:
         few = self.count(plan, COUNT_CAP + 1) <= FEW_MATCHES
         tail = f"ORDER BY sort_key {order} LIMIT %s OFFSET %s"
         return [row[0] for row in self.run("sort_key", plan, tier, tail, [limit, offset], all_first=few)]
-
-    def count(self, plan, cap):
-        """How many match, up to `cap`; asked once per search and cap (keys() asks it first)."""
-        counted = plan.counts.get(cap)
-        if counted is None:
-            counted = plan.counts[cap] = self._count(plan, cap)
-        return counted
-
-    def _count(self, plan, cap):
-        where, params = self.where(plan, None)
-        if where is None:
-            return 0
-        sql = f"SELECT count(*) FROM (SELECT 1 FROM {self.schema.table} WHERE {where} LIMIT %s) capped"
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, cap])
-            return cursor.fetchone()[0]
 
     def exhaustive(self, plan, limit):
         """Keys ranked by ts_rank_cd over every match, for comparison."""

@@ -3,7 +3,7 @@ deferred), and the plan of a search compiled to an FTS5 MATCH."""
 
 from django.db import connection
 
-from archive.search.backends.base import option_text
+from archive.search.backends.base import Backend, option_text
 from archive.search.keys import EPOCH_OFFSET, EVERY_ARTICLE, ID_BITS, UNPUBLISHED, tables, token_rows
 
 
@@ -121,7 +121,7 @@ class SQLiteSchema:
         cursor.execute(f"UPDATE {self.control} SET deferred = %s", [1 if deferred else 0])
 
 
-class SQLiteBackend:
+class SQLiteBackend(Backend):
     schema = SQLiteSchema()
     columns_for_tier = {3: "{headline}", 2: "{headline standfirst tokens}", 1: None}
 
@@ -183,15 +183,6 @@ class SQLiteBackend:
         order = "DESC" if newest_first else "ASC"
         rows = self.run("rowid", plan, tier, f"ORDER BY rowid {order} LIMIT %s OFFSET %s", [limit, offset])
         return [row[0] for row in rows]
-
-    def count(self, plan, cap):
-        where, params = self.where(plan, None)
-        if where is None:
-            return 0
-        sql = f"SELECT count(*) FROM (SELECT 1 FROM {self.schema.table} WHERE {where} LIMIT %s)"
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, cap])
-            return cursor.fetchone()[0]
 
     def exhaustive(self, plan, limit):
         """Keys ranked by bm25 over every match (headline 10, standfirst 4, body 1, entities 4)."""
