@@ -1,7 +1,6 @@
 """The article add and change form: its entity pickers, the links and sources it saves, the ids it refuses."""
 
 import datetime
-import re
 
 import pytest
 from django.urls import reverse
@@ -10,12 +9,7 @@ from django.utils import timezone
 from archive.models import ENTITY_KINDS, Article, Person, SourceLink
 from tests.helpers.admin import all_errors, article_form_data
 from tests.helpers.builders import make_article, make_incident, make_organisation, make_person
-
-
-def select_tag(page, name):
-    match = re.search(rf'<select name="{name}"[^>]*>', page)
-    assert match, f"no <select name={name!r}> on the page"
-    return match.group(0)
+from tests.helpers.pages import Page
 
 
 def link_ids(article, field):
@@ -27,13 +21,13 @@ def link_ids(article, field):
 def test_article_add_form_renders_entity_field_as_autocomplete_select(editor_client, field_name):
     page = editor_client.get(reverse("admin:archive_article_add")).content.decode()
 
-    tag = select_tag(page, field_name)
-    assert 'class="admin-autocomplete"' in tag
-    assert f'data-ajax--url="{reverse("admin:autocomplete")}"' in tag
-    assert f'data-field-name="{field_name}"' in tag
-    assert " multiple" in tag
+    select = Page(page).one(f'select[name="{field_name}"]')
+    assert select["class"] == "admin-autocomplete"
+    assert select["data-ajax--url"] == reverse("admin:autocomplete")
+    assert select["data-field-name"] == field_name
+    assert "multiple" in select.attrs
     # Not taggit's comma-separated text box.
-    assert not re.search(rf'<input[^>]*name="{field_name}"', page)
+    assert not Page(page).select(f'input[name="{field_name}"]')
 
 
 @pytest.mark.django_db
@@ -42,10 +36,9 @@ def test_article_add_form_has_add_link_for_entity_kind(editor_client, kind_key):
     kind = ENTITY_KINDS[kind_key]
     page = editor_client.get(reverse("admin:archive_article_add")).content.decode()
 
-    link = re.search(rf'<a [^>]*id="add_id_{kind.article_field}"[^>]*>', page, re.DOTALL)
-    assert link, f"no add link for {kind.article_field}"
+    link = Page(page).one(f"a#add_id_{kind.article_field}")
     add_url = reverse(f"admin:archive_{kind_key}_add")
-    assert f'href="{add_url}?_to_field=id&amp;_popup=1"' in link.group(0)
+    assert link["href"] == f"{add_url}?_to_field=id&_popup=1"
 
 
 @pytest.mark.django_db

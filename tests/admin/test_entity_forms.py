@@ -2,9 +2,7 @@
 that adds an entity from the article form, and the warning about names close to an existing entity."""
 
 import datetime
-import html
 import json
-import re
 from decimal import Decimal
 
 import pytest
@@ -14,12 +12,12 @@ from django.urls import reverse
 from archive.models import Alias, Incident, Organisation, Person, Place
 from tests.helpers.admin import all_errors, entity_form_data
 from tests.helpers.builders import make_article, make_organisation, make_person, make_place
+from tests.helpers.pages import Page
 
 
 def popup_response_data(response):
-    match = re.search(r'data-popup-response="([^"]*)"', response.content.decode())
-    assert match, "not a popup response page"
-    return json.loads(html.unescape(match.group(1)))
+    """What the page that closes the popup hands back to the article form."""
+    return json.loads(Page(response).one("[data-popup-response]")["data-popup-response"])
 
 
 @pytest.mark.django_db
@@ -314,8 +312,8 @@ def add_entity(client, model, name, *, popup=False, **fields):
 
 def warning_of(response):
     """The near-duplicate warning's text, or "" if the page has none."""
-    match = re.search(r'<div class="near-duplicates">(.*?)</div>', response.content.decode(), re.S)
-    return " ".join(re.sub(r"<[^>]+>", " ", html.unescape(match.group(1))).split()) if match else ""
+    warning = Page(response).first("div.near-duplicates")
+    return warning.text if warning else ""
 
 
 @pytest.mark.django_db
@@ -344,7 +342,7 @@ def test_adding_a_person_close_to_an_existing_one_shows_it_and_saves_nothing(edi
         "If not, tick “This is a different person” and save again."
     )
     assert f'href="{reverse("admin:archive_person_change", args=[existing.pk])}"' in response.content.decode()
-    assert re.search(r'<input type="checkbox" name="not_a_duplicate"[^>]*>', response.content.decode())
+    assert Page(response).one('input[name="not_a_duplicate"]')["type"] == "checkbox"
     assert Person.objects.count() == 2
 
 

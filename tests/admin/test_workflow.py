@@ -5,7 +5,6 @@ say why and write nothing.
 """
 
 import datetime
-import re
 
 import pytest
 from django.contrib.messages import get_messages
@@ -15,6 +14,7 @@ from django.utils import timezone
 from archive.models import ArchiveState, Article, Correction, Person, Revision
 from tests.helpers.admin import article_form_data, entity_form_data, management_form, run_action
 from tests.helpers.builders import make_article, make_draft, make_person, make_scheduled, make_withdrawn
+from tests.helpers.pages import Page
 
 pytestmark = pytest.mark.django_db
 Status = Article.Status
@@ -89,12 +89,15 @@ def stored(article):
 
 
 def status_options(page):
-    select = re.search(r'<select name="status"[^>]*>(.*?)</select>', page, re.S)
-    return re.findall(r'<option value="([^"]*)"', select.group(1)) if select else []
+    """The values the form's status menu offers, or [] if it has none."""
+    select = Page(page).first('select[name="status"]')
+    return [option["value"] for option in select.select("option[value]")] if select else []
 
 
 def workflow_buttons(page):
-    return re.findall(r'<input type="submit" class="workflow-button[^"]*" name="([^"]+)" value="([^"]+)"', page)
+    """[(name, label)] of the buttons that save and move the article."""
+    buttons = Page(page).select('input[type="submit"][class^="workflow-button"]')
+    return [(button["name"], button["value"]) for button in buttons]
 
 
 def hours_from_now(hours):
@@ -499,9 +502,8 @@ def test_view_on_site_opens_the_preview_until_readers_can_see_the_article(editor
     page = editor.get(change_url(article)).content.decode()
     target = reverse("archive:article_preview", args=[article.pk]) if preview else article.get_absolute_url()
 
-    site_link = re.search(r'<a href="([^"]+)" class="viewsitelink"', page)
-    assert site_link, "no View on site link"
-    assert site_link.group(1) == target and editor.get(target).status_code == 200
+    site_link = Page(page).one("a.viewsitelink")["href"]
+    assert site_link == target and editor.get(target).status_code == 200
 
 
 # ---------------------------------------------------------------- administrators

@@ -11,8 +11,9 @@ from django.urls import reverse
 
 from archive.editorial.revisions import record_revision
 from archive.models import Article, Revision, SourceLink
-from tests.helpers.admin import form_data
+from tests.helpers.admin import changelist_row, form_data
 from tests.helpers.builders import make_article, make_person, make_user
+from tests.helpers.pages import Page
 
 EDITOR_PERMISSIONS = (
     "archive.view_article",
@@ -24,10 +25,6 @@ EDITOR_PERMISSIONS = (
 
 def change_url(article):
     return reverse("admin:archive_article_change", args=[article.pk])
-
-
-def text_of(response):
-    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
 
 
 def logged_in(username):
@@ -65,7 +62,7 @@ def test_a_stale_save_is_refused_saying_who_changed_what_and_keeping_the_editors
     refused = alice.post(change_url(article), form_data(alices_copy, body="Alice rewrote the whole body."))
 
     assert refused.status_code == 200
-    text = text_of(refused)
+    text = Page(refused).text
     assert "Not saved: someone else changed this article after you opened it." in text
     assert re.search(r"Saved by bob at \d+ \w+ \d{4} \d\d:\d\d as version 2; you opened version 1\.", text)
     assert "Drone strike hits Kyiv<ins> suburb</ins>" in refused.content.decode()
@@ -144,7 +141,7 @@ def test_a_stale_changelist_row_is_refused_with_a_message_and_the_other_rows_are
     article.refresh_from_db()
     other.refresh_from_db()
     assert (article.publication, other.publication) == ("Reuters", "AP News")
-    text = text_of(response)
+    text = Page(response).text
     assert "Not saved: “Drone strike hits Kyiv” was changed by bob at" in text
     assert "Your input was Publication: “AFP”" in text
     assert "1 article was changed successfully." in text
@@ -153,11 +150,13 @@ def test_a_stale_changelist_row_is_refused_with_a_message_and_the_other_rows_are
 
 @pytest.mark.django_db
 def test_changelist_rows_show_and_carry_the_version_they_were_opened_at(article, alice):
-    page = alice.get(reverse("admin:archive_article_changelist")).content.decode()
+    response = alice.get(reverse("admin:archive_article_changelist"))
 
-    row = re.search(rf"<tr>(?:(?!</tr>).)*/admin/archive/article/{article.pk}/change/.*?</tr>", page, re.S).group(0)
-    assert f'<td class="field-opened_version">{article.version}<input type="hidden"' in row
-    assert f'name="form-0-opened_version" value="{article.version}"' in row
+    cell = changelist_row(response, change_url(article)).one("td.field-opened_version")
+    shown, carried = cell.children
+    assert shown == str(article.version)
+    assert (carried.tag, carried["type"]) == ("input", "hidden")
+    assert (carried["name"], carried["value"]) == ("form-0-opened_version", str(article.version))
 
 
 # ---------------------------------------------------------------- restore
@@ -168,13 +167,14 @@ def test_a_restore_confirmed_on_a_stale_page_is_refused(article, alice, bob):
     restore_url = reverse("admin:archive_article_restore", args=[article.pk, 1])
     bob.post(change_url(article), form_data(bob.get(change_url(article)), headline="Second headline"))
     confirmation = alice.get(restore_url)
-    opened = re.search(r'name="version" value="(\d+)"', confirmation.content.decode()).group(1)
+    opened = Page(confirmation).one('input[name="version"]')["value"]
+    assert opened.isdigit(), opened
     bob.post(change_url(article), form_data(bob.get(change_url(article)), headline="Third headline"))
 
     refused = alice.post(restore_url, {"version": opened})
 
     assert refused.status_code == 409
-    assert "Not saved: someone else changed this article after you opened it." in text_of(refused)
+    assert "Not saved: someone else changed this article after you opened it." in Page(refused).text
     article.refresh_from_db()
     assert article.headline == "Third headline"
     assert Revision.objects.filter(article=article, action=Revision.Action.RESTORED).count() == 0
@@ -225,7 +225,7 @@ def test_two_editors_saving_at_the_same_moment_one_succeeds_and_the_other_is_ref
 
     assert sorted([alice.status_code, bob.status_code]) == [200, 302]
     winner, loser = ("alice", bob) if alice.status_code == 302 else ("bob", alice)
-    assert "Not saved: someone else changed this article after you opened it." in text_of(loser)
+    assert "Not saved: someone else changed this article after you opened it." in Page(loser).text
     article.refresh_from_db()
     assert article.headline == f"Headline by {winner}"
     assert list(Revision.objects.filter(article=article).values_list("number", "user__username")) == [

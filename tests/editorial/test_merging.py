@@ -2,7 +2,6 @@
 the search index and suggestions follow, the merge is audited, and a failure leaves everything as it was."""
 
 import datetime
-import re
 
 import pytest
 from django.contrib.admin.models import CHANGE, DELETION, LogEntry
@@ -27,14 +26,11 @@ from archive.models import (
 from archive.search.engine import SearchRequest, search
 from tests.helpers.admin import form_data
 from tests.helpers.builders import make_article, make_incident, make_person, make_place, make_user
+from tests.helpers.pages import Page
 
 
 def linked_articles(entity):
     return set(entity.entity_kind.link_model.objects.filter(tag=entity).values_list("content_object_id", flat=True))
-
-
-def text_of(response):
-    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
 
 
 @pytest.fixture
@@ -284,7 +280,7 @@ def test_the_merge_action_asks_which_to_keep_showing_article_counts_and_aliases(
     page = merge_action(editor_client, Person, [zelenskiy, zelensky], index="0")
 
     assert page.status_code == 200
-    text = text_of(page)
+    text = Page(page).text
     assert "Volodymyr Zelenskiy Zelenskiy 2 /people/volodymyr-zelenskiy/" in text
     assert "Volodymyr Zelensky V. Zelensky, Zelensky 2 /people/volodymyr-zelensky/" in text
     assert Person.objects.count() == 2
@@ -356,7 +352,7 @@ def test_an_entitys_history_shows_merges_into_it_and_its_old_addresses(editor_cl
 
     page = editor_client.get(reverse("admin:archive_person_history", args=[zelenskiy.pk]))
 
-    text = text_of(page)
+    text = Page(page).text
     assert "editor Merged “Volodymyr Zelensky” into it; 1 article links moved." in text
     assert "“Volodymyr Zelensky” (/people/volodymyr-zelensky/), also V. Zelensky, Zelensky: 2 articles" in text
     assert f"/people/{old_slug}/" in text

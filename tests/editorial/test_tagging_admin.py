@@ -1,7 +1,6 @@
 """Entity suggestions on the article change page: over HTTP, and in the system Chromium, where Add and Add all
 put suggestions in their pickers and saving links them."""
 
-import html
 import re
 
 import pytest
@@ -11,6 +10,7 @@ from playwright.sync_api import expect
 
 from archive.models import Article, Organisation, Person, Place
 from tests.helpers.builders import make_organisation, make_person, make_place
+from tests.helpers.pages import Page
 from tests.helpers.tagging import article_saying
 
 PASSWORD = "a-long-test-password"
@@ -27,13 +27,18 @@ def change_page(client, article):
 
 
 def suggestion_block(page):
-    match = re.search(r'<div class="entity-suggestions">.*?\n</div>', page, re.DOTALL)
-    assert match, "no entity suggestions on the page"
-    return match.group(0)
+    """The panel of entity suggestions on the article change page."""
+    return Page(page).one("div.entity-suggestions")
 
 
 def suggestion_items(block):
-    return re.findall(r'<li class="entity-suggestion[^"]*">.*?</li>', block, re.DOTALL)
+    """Its items: the known entities the text names, then the names it uses that are new."""
+    return block.select("li.entity-suggestion")
+
+
+def item_named(items, name):
+    (item,) = [item for item in items if item.one("strong").text == name]
+    return item
 
 
 @pytest.fixture
@@ -56,9 +61,9 @@ def test_change_page_shows_suggestions_by_kind_with_add_buttons(editor_client, a
 
     items = suggestion_items(block)
     shown = [
-        (re.search(r'__kind">([^<]*)<', item).group(1), re.search(r"<strong>([^<]*)</strong>", item).group(1))
+        (item.one("span.entity-suggestion__kind").text, item.one("strong").text)
         for item in items
-        if "data-create-entity" not in item
+        if not item.select("[data-create-entity]")
     ]
     assert shown == [
         ("person", "Volodymyr Zelenskiy"),
@@ -71,45 +76,39 @@ def test_change_page_shows_suggestions_by_kind_with_add_buttons(editor_client, a
         ("Kotovsk", "places", Place.objects.get(name="Kotovsk")),
         ("Security Service of Ukraine", "organisations", Organisation.objects.get()),
     ]:
-        (item,) = [item for item in items if f"<strong>{name}</strong>" in item]
-        button = re.search(r"<button [^>]*data-add-entity[^>]*>Add</button>", item)
-        assert button, item
-        assert f'data-field="{field}"' in button.group(0)
-        assert f'data-entity="{entity.pk}"' in button.group(0)
-        assert f'data-label="{name}"' in button.group(0)
-        assert "entity-suggestion--linked" not in item
-    assert "data-add-all-entities" in block
+        item = item_named(items, name)
+        button = item.one("button[data-add-entity]")
+        assert button.text == "Add"
+        assert (button["data-field"], button["data-entity"], button["data-label"]) == (field, str(entity.pk), name)
+        assert "entity-suggestion--linked" not in item.html
+    assert block.one("button[data-add-all-entities]").text == "Add all"
 
 
 @pytest.mark.django_db
 def test_change_page_marks_already_linked_suggestions(editor_client, admin_article):
     items = suggestion_items(suggestion_block(change_page(editor_client, admin_article)))
 
-    (kyiv,) = [item for item in items if "<strong>Kyiv</strong>" in item]
-    assert 'class="entity-suggestion entity-suggestion--linked"' in kyiv
-    assert '<span class="entity-suggestion__done">linked</span>' in kyiv
-    assert "data-add-entity" not in kyiv
-    assert "as “Kiev”, “Kyiv” in headline, body" in kyiv
+    kyiv = item_named(items, "Kyiv")
+    assert kyiv["class"] == "entity-suggestion entity-suggestion--linked"
+    assert kyiv.one("span.entity-suggestion__done").text == "linked"
+    assert "data-add-entity" not in kyiv.html
+    assert "as “Kiev”, “Kyiv” in headline, body" in kyiv.text
 
 
 @pytest.mark.django_db
 def test_change_page_offers_to_create_new_candidates_with_the_name_prefilled(editor_client, admin_article):
     block = suggestion_block(change_page(editor_client, admin_article))
-    (item,) = [item for item in suggestion_items(block) if "<strong>Andriy Yermak</strong>" in item]
-    assert "2 times" in item
+    item = item_named(suggestion_items(block), "Andriy Yermak")
+    assert "2 times" in item.text
 
-    links = dict(
-        (kind, html.unescape(href))
-        for kind, href in re.findall(r'<a class="button" data-create-entity data-field="(\w+)" href="([^"]*)"', item)
-    )
+    links = {link["data-field"]: link["href"] for link in item.select('a[class="button"][data-create-entity]')}
     assert set(links) == {"people", "places", "organisations"}
     for field, kind in [("people", "person"), ("places", "place"), ("organisations", "organisation")]:
         assert links[field] == f"{reverse(f'admin:archive_{kind}_add')}?_to_field=id&_popup=1&name=Andriy%20Yermak"
         form = editor_client.get(links[field])
         assert form.status_code == 200
-        assert re.search(
-            r'<input type="text" name="name" value="Andriy Yermak"[^>]*id="id_name"', form.content.decode()
-        )
+        name = Page(form).one("input#id_name")
+        assert (name["type"], name["name"], name["value"]) == ("text", "name", "Andriy Yermak")
 
 
 @pytest.mark.django_db
@@ -118,8 +117,8 @@ def test_a_candidate_with_letters_beyond_ascii_is_prefilled_as_written(editor_cl
     article = article_saying("Officials in Kyiv met Đorđe Ćirić on Friday.")
     block = suggestion_block(change_page(editor_client, article))
 
-    (href,) = re.findall(r'data-field="people" href="([^"]*name=%C4%90or%C4%91e[^"]*)"', block)
-    form = editor_client.get(html.unescape(href)).content.decode()
+    (link,) = block.select('a[data-field="people"][href*="name=%C4%90or%C4%91e"]')
+    form = editor_client.get(link["href"]).content.decode()
     assert 'name="name" value="Đorđe Ćirić"' in form
 
 
@@ -140,9 +139,9 @@ def test_change_page_says_when_the_text_names_no_known_entity(editor_client):
 
     block = suggestion_block(change_page(editor_client, article))
 
-    assert "The text names no entity the archive knows." in block
-    assert "data-add-all-entities" not in block
-    assert "<strong>Andriy Yermak</strong>" in block
+    assert "The text names no entity the archive knows." in block.text
+    assert "data-add-all-entities" not in block.html
+    assert "Andriy Yermak" in [strong.text for strong in block.select("strong")]
 
 
 @pytest.mark.django_db
@@ -151,8 +150,8 @@ def test_change_page_opens_when_the_archive_knows_no_entity_yet(editor_client):
 
     block = suggestion_block(change_page(editor_client, article))
 
-    assert "The text names no entity the archive knows." in block
-    assert "<strong>Andriy Yermak</strong>" in block
+    assert "The text names no entity the archive knows." in block.text
+    assert "Andriy Yermak" in [strong.text for strong in block.select("strong")]
 
 
 @pytest.fixture

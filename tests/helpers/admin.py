@@ -1,12 +1,10 @@
 """Filling in and reading back the admin's forms and lists as an editor's browser would."""
 
-import html
-import re
-
 from django import forms
 from django.urls import reverse
 
 from archive.models import Article
+from tests.helpers.pages import Page
 
 SOURCES = "sources"
 CORRECTIONS = "corrections"
@@ -136,7 +134,11 @@ def run_action(client, action, articles):
 
 def hierarchy_links(response):
     """The links of the changelist's date hierarchy (years, months or days), as query strings."""
-    page = response.content.decode()
-    block = re.search(r'<nav class="toplinks">(.*?)</nav>', page, re.DOTALL)
-    assert block, "no date hierarchy on the page"
-    return [html.unescape(link) for link in re.findall(r'<a href="([^"]*)"', block.group(1))]
+    return [href for href, _text in Page(response).one("nav.toplinks").links()]
+
+
+def changelist_row(response, change_url):
+    """The row of a changelist that links to `change_url`."""
+    rows = [row for row in Page(response).select("tr") if row.select(f'a[href*="{change_url}"]')]
+    assert len(rows) == 1, f"{len(rows)} rows link to {change_url}"
+    return rows[0]

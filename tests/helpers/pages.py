@@ -77,6 +77,12 @@ class Element:
     def get(self, name, default=None):
         return self.attrs.get(name, default)
 
+    def __contains__(self, item):
+        raise TypeError("ask an element's .text, .html or .attrs whether they hold something")
+
+    def __iter__(self):
+        raise TypeError("iterate over an element's .children, .elements or .iter()")
+
     @property
     def id(self):
         return self.attrs.get("id")

@@ -1,13 +1,12 @@
 """Reading the public pages, and articles of every kind readers must not see."""
 
 import datetime
-import json
-import re
 
 from django.utils import timezone
 
 from archive.models import Article
 from tests.helpers.builders import make_article, make_draft, make_scheduled, make_withdrawn
+from tests.helpers.pages import Page
 
 HIDDEN = ["Draftmarker", "Reviewmarker", "Schedulemarker", "Withdrawnmarker"]
 
@@ -38,8 +37,9 @@ def hours_ago(hours):
 
 
 def structured_data(html):
-    (block,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
-    return json.loads(block)
+    """The page's one JSON-LD block, parsed."""
+    (data,) = Page(html).json_ld()
+    return data
 
 
 def withdraw(article, note="Withdrawn: the account it relied on could not be verified."):

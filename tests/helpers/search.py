@@ -1,11 +1,10 @@
 """Asking the search engine, and reading the /search/ page as a reader sees it."""
 
 import datetime
-import html as html_lib
-import re
 
 from archive.models import Person, Place
 from archive.search.engine import SearchRequest, search
+from tests.helpers.pages import Page
 
 SEARCH = "/search/"
 FEED = "/search/feed/"
@@ -32,77 +31,66 @@ def get_page(client, **params):
     return response.content.decode()
 
 
-def strip_tags(fragment):
-    return html_lib.unescape(re.sub(r"<[^>]+>", "", fragment)).strip()
-
-
 def result_items(page):
-    """The <li class="result"> blocks of the results list."""
-    return re.findall(r'<li class="result">(.*?)</li>\s*(?=<li class="result">|</ol>)', page, re.S)
+    """The items of the results list, one per article shown."""
+    return Page(page).select("ol.results > li.result")
 
 
 def shown_headlines(page):
-    return [strip_tags(h) for h in re.findall(r'<h3 class="result__headline"><a href="[^"]*">(.*?)</a></h3>', page)]
+    return [link.text for link in Page(page).select("h3.result__headline > a")]
 
 
 def shown_headline_html(page):
-    return re.findall(r'<h3 class="result__headline"><a href="[^"]*">(.*?)</a></h3>', page)
+    """The headlines shown, as marked up: highlighted words in <mark>, the rest escaped."""
+    return [link.inner_html for link in Page(page).select("h3.result__headline > a")]
 
 
 def snippets(page):
-    return re.findall(r'<p class="result__snippet">(.*?)</p>', page, re.S)
+    """The snippets shown, as marked up."""
+    return [snippet.inner_html for snippet in Page(page).select("p.result__snippet")]
 
 
 def total_line(page):
-    match = re.search(r'<h2 id="results-heading" class="results__count">\s*(.*?)\s*(?:<span|</h2>)', page, re.S)
-    assert match, "the page shows no result count"
-    return " ".join(match.group(1).split())
+    """The count of results above the list ("3 results", "10,000+ results"), without what was searched for."""
+    return Page(page).one("h2#results-heading.results__count").own_text
 
 
 def notes(page):
-    block = re.search(r'<div class="notes" role="status">(.*?)</div>', page, re.S)
-    return [strip_tags(note) for note in re.findall(r"<p>(.*?)</p>", block.group(1), re.S)] if block else []
+    """What the page says it left out of the search, and why."""
+    return [note.text for note in Page(page).select('div.notes[role="status"] > p')]
 
 
 def matched_block(page):
-    match = re.search(r'<div class="matched">(.*?)</div>', page, re.S)
-    return match.group(1) if match else ""
+    """The block naming the entities the words of the search name."""
+    return Page(page).one("div.matched")
 
 
 def suggestion_texts(page):
-    block = re.search(r'<p class="suggestions">(.*?)</p>', page, re.S)
-    return [strip_tags(a) for a in re.findall(r"<a [^>]*>(.*?)</a>", block.group(1))] if block else []
+    """The searches "Did you mean" offers."""
+    return [link.text for link in Page(page).select("p.suggestions a")]
 
 
-def aside(page):
-    match = re.search(r'<aside class="columns__side".*?</aside>', page, re.S)
-    return match.group(0) if match else ""
+def facet_items(page, label):
+    """[(link, count)] of the Refine column's list under the heading `label` ("Year", "People", "Places"...)."""
+    side = Page(page).first("aside.columns__side")
+    headings = [heading for heading in side.select("h3.chips__label") if heading.text == label] if side else []
+    if not headings:
+        return []
+    (heading,) = headings
+    facet_list = heading.next_element
+    assert facet_list.tag == "ul" and "facet-list" in facet_list.classes, facet_list
+    assert all(item.tag == "li" for item in facet_list.elements), facet_list.html
+    return [(item.one("a"), int(item.one("span.count").text.replace(",", ""))) for item in facet_list.elements]
 
 
 def year_facets(page):
     """[(year, count, href)] from the Refine column."""
-    block = re.search(r'<h3 class="chips__label">Year</h3>\s*<ul class="facet-list">(.*?)</ul>', aside(page), re.S)
-    if not block:
-        return []
-    return [
-        (int(year), int(count.replace(",", "")), html_lib.unescape(href))
-        for href, year, count in re.findall(
-            r'<li><a href="([^"]*)"[^>]*>(\d{4})</a> <span class="count">([\d,]+)</span></li>', block.group(1)
-        )
-    ]
+    return [(int(link.text), count, link["href"]) for link, count in facet_items(page, "Year")]
 
 
 def entity_facets(page, label):
     """[(name, count, href)] of one kind's facet list ("People", "Places", ...)."""
-    block = re.search(rf'<h3 class="chips__label">{label}</h3>\s*<ul class="facet-list">(.*?)</ul>', aside(page), re.S)
-    if not block:
-        return []
-    return [
-        (strip_tags(name), int(count.replace(",", "")), html_lib.unescape(href))
-        for href, name, count in re.findall(
-            r'<li><a href="([^"]*)">(.*?)</a> <span class="count">([\d,]+)</span></li>', block.group(1)
-        )
-    ]
+    return [(link.text, count, link["href"]) for link, count in facet_items(page, label)]
 
 
 def follow(client, href):

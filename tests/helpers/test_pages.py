@@ -158,3 +158,8 @@ def test_a_page_is_read_from_a_response_or_bytes():
     response = SimpleNamespace(content="<p>Київ &#8212; <a href='/x/'>x</a></p>".encode())
     assert Page(response).text == Page(response.content).text == "Київ — x"
     assert Page(response).links() == [("/x/", "x")]
+
+
+def test_an_element_is_not_mistaken_for_its_text(page):
+    with pytest.raises(TypeError, match="ask an element's .text, .html or .attrs"):
+        assert "Kyiv" in page.one("h1")

@@ -9,6 +9,7 @@ import subprocess
 import brotli
 import pytest
 
+from tests.helpers.pages import Page
 from tests.helpers.server import PROJECT, free_port, production_env, served_site
 
 TEN_YEARS = "max-age=315360000"
@@ -39,9 +40,9 @@ def stylesheet(site):
     port, _log = site
     status, _headers, body = fetch(port, "/")
     assert status == 200
-    match = re.search(r'href="(/static/archive/site\.[0-9a-f]{12}\.css)"', body.decode())
-    assert match, "the home page does not link a cache-busted stylesheet"
-    return match.group(1)
+    hashed = [url for url in Page(body).urls() if re.fullmatch(r"/static/archive/site\.[0-9a-f]{12}\.css", url)]
+    assert hashed, "the home page does not link a cache-busted stylesheet"
+    return hashed[0]
 
 
 def test_make_serve_answers_the_home_page_with_debug_off(site):

@@ -7,7 +7,7 @@ searches for the markers, and reads every page it can reach on this site.
 """
 
 import datetime
-import re
+import xml.etree.ElementTree as ET
 from collections import deque
 from urllib.parse import urljoin, urlsplit
 
@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from archive.models import Article
 from tests.helpers.builders import make_article, make_incident, make_person, make_place
+from tests.helpers.pages import Page
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +43,6 @@ START = [
     *(f"/search/?q={marker}" for marker in MARKERS.values()),
     *(f"/search/feed/?q={marker}" for marker in MARKERS.values()),
 ]
-LINK = re.compile(r"""(?:href|src)=["']([^"']+)["']|<(?:loc|link|id)>([^<]+)</""")
 MAX_PAGES = 3000
 
 
@@ -85,6 +85,27 @@ def seeded_archive():
     return kyiv
 
 
+def addresses(response):
+    """Every address a response refers to: the href and src attributes of a page, and of a feed or sitemap
+    also the text of its <loc>, <link> and <id> elements."""
+    kind = response.get("Content-Type", "")
+    if "html" in kind:
+        return Page(response).urls()
+    if "xml" not in kind:
+        return []
+    found = []
+    for element in ET.fromstring(response.content).iter():
+        found += [value for name, value in element.attrib.items() if local_name(name).endswith(("href", "src"))]
+        if local_name(element.tag) in {"loc", "link", "id"} and element.text:
+            found.append(element.text)
+    return found
+
+
+def local_name(name):
+    """A tag or attribute name without its XML namespace: "{http://www.w3.org/2005/Atom}link" is "link"."""
+    return name.rsplit("}", 1)[-1]
+
+
 def crawl(client):
     """Every page reachable from START on this site: {url: text}."""
     seen, pages, queue = set(START), {}, deque(START)
@@ -98,8 +119,8 @@ def crawl(client):
             continue
         text = response.content.decode()
         pages[url] = text
-        for match in LINK.finditer(text):
-            target = urljoin(url, (match.group(1) or match.group(2)).replace("&amp;", "&").strip())
+        for address in addresses(response):
+            target = urljoin(url, address.strip())
             parts = urlsplit(target)
             if parts.netloc not in ("", "testserver") or not parts.path.startswith("/"):
                 continue

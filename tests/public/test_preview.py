@@ -1,12 +1,11 @@
 """Staff preview articles as readers would see them, with a banner; nobody else can, and nothing is cached."""
 
-import re
-
 import pytest
 from django.urls import reverse
 
 from archive.models import Correction
 from tests.helpers.builders import make_article, make_draft, make_incident, make_person, make_scheduled, make_staff
+from tests.helpers.pages import Page
 from tests.helpers.public import withdraw
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +61,8 @@ def test_staff_preview_any_article_as_readers_would_see_it_with_a_banner(client_
     assert response.status_code == 200
     html = response.content.decode()
     assert "Zephyrpreview" in html and "The Zephyrbody paragraph." in html
-    assert re.search(r'class="preview-banner".*?Preview:</strong>\s*' + re.escape(banner), html, re.S)
+    notice = Page(html).one("div.preview-banner")
+    assert notice.one("strong").text == "Preview:" and notice.text.startswith(f"Preview: {banner}")
     assert response["Cache-Control"] == "private, no-store"
     assert response["X-Robots-Tag"] == "noindex"
     assert not response.has_header("ETag") and not response.has_header("Last-Modified")
