@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from archive.editorial.revisions import SNAPSHOT_FIELDS, acting_user, keep_as_found, snapshots, unsaved_revisions
 from archive.interchange.fields import to_json_value
-from archive.models import Alias, ArchiveState, Article, EntityMerge, Revision, SlugRedirect
+from archive.models import Alias, ArchiveState, Article, EntityMerge, NameKey, Revision, SlugRedirect
 from archive.search import index as search_index
 
 # Articles whose index entries are rebuilt per statement: bounds the size of one statement.
@@ -177,6 +177,7 @@ def move_names(model, survivor, merged):
         for key, name in names.items()
         if key not in taken
     )
+    NameKey.refresh(model, [survivor.pk])
 
 
 def move_addresses(model, survivor, merged):

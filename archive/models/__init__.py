@@ -18,6 +18,7 @@ from archive.models.entities import (
     register_entity_kind,
 )
 from archive.models.history import ArchiveState, SlugRedirect
+from archive.models.names import NameKey
 from archive.models.records import Correction, EntityMerge, Revision
 from archive.models.registry import ENTITY_KINDS, EntityKind
 from archive.models.vocabulary import SearchWord
@@ -34,6 +35,7 @@ __all__ = [
     "EntityLink",
     "EntityMerge",
     "Incident",
+    "NameKey",
     "IncidentLink",
     "Organisation",
     "OrganisationLink",

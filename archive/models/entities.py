@@ -23,6 +23,7 @@ from taggit.models import ItemBase, TagBase
 from archive.lib.text import name_key, slug_base, squash_spaces, unique_slug, without_control_characters
 from archive.models.articles import Article
 from archive.models.history import ArchiveState, KeepsOldSlugs
+from archive.models.names import NameKey
 from archive.models.page_tags import NAMES, article_pages, coverage_tag, entity_tag, index_tag
 from archive.models.registry import ENTITY_KINDS, EntityKind
 
@@ -53,12 +54,14 @@ class Alias(models.Model):
         self.name = squash_spaces(self.name)
         self.key = name_key(self.name)
         super().save(*args, **kwargs)
+        NameKey.refresh(ContentType.objects.get_for_id(self.content_type_id).model_class(), [self.object_id])
         ArchiveState.touch(entities=True, pages=self.shown_on())
 
     @transaction.atomic(savepoint=False)
     def delete(self, *args, **kwargs):
         pages = self.shown_on()
         result = super().delete(*args, **kwargs)
+        NameKey.refresh(ContentType.objects.get_for_id(self.content_type_id).model_class(), [self.object_id])
         ArchiveState.touch(entities=True, pages=pages)
         return result
 
@@ -176,6 +179,7 @@ class Entity(KeepsOldSlugs, TagBase):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     aliases = GenericRelation(Alias)
+    name_keys = GenericRelation(NameKey)  # deleted with the entity
 
     objects = EntityQuerySet.as_manager()
 
@@ -204,6 +208,8 @@ class Entity(KeepsOldSlugs, TagBase):
             )
         adding = self._state.adding
         super().save(*args, **kwargs)
+        if adding or self.name != getattr(self, "_saved_name", None):
+            NameKey.refresh(type(self), [self.pk])
         self.remember_old_slug()
         self._saved_name = self.name
         # A new entity is on no public page until a published article is linked to it.

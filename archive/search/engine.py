@@ -10,12 +10,9 @@ the same whether ten articles match or half the archive does.
 import datetime
 from dataclasses import dataclass, field
 
-from django.contrib.contenttypes.models import ContentType
-from django.db import connection
 from django.utils import timezone
 
-from archive.lib.text import name_key
-from archive.models import ENTITY_KINDS, Alias, Article
+from archive.models import Article
 from archive.search.backends import current_backend
 from archive.search.backends.base import COUNT_CAP, TIERS, Plan
 from archive.search.keys import (
@@ -29,6 +26,7 @@ from archive.search.keys import (
 )
 from archive.search.keys import type_token as incident_type_token
 from archive.search.query import BREAK, MAX_PHRASE_WORDS, STOP_WORDS, Clause, EntityMention, Words, parse, words_of
+from archive.search.recognition import entities_named
 
 PAGE_SIZE = 20
 # Facets are counted over the first CANDIDATES results, read in the order shown. Each tier of
@@ -70,6 +68,7 @@ class SearchResults:
     total_is_capped: bool = False
     has_next: bool = False
     matched_entities: list = field(default_factory=list)  # [(kind, entity)]
+    name_choices: list = field(default_factory=list)  # [(words, [(kind, entity)])]: whom a shared name may mean
     candidate_ids: list = field(default_factory=list)  # what facets are counted over
     candidate_keys: list = field(default_factory=list)  # their index keys, when read from the index
     facets_are_sampled: bool = False
@@ -91,7 +90,7 @@ def search(request):
         results.notes.append("A search cannot only leave words out: add a word to look for.")
         return results
     if parsed.positive:
-        results.matched_entities = add_entity_links(parsed, public=request.public)
+        results.matched_entities, results.name_choices = add_entity_links(parsed, public=request.public)
     if not parsed.clauses and not request.has_filters and not request.impossible:
         return results
     results.searched = True
@@ -265,13 +264,16 @@ def add_entity_links(parsed, public=True):
 
     A run of plain words naming one ("North Korea") becomes that phrase or the
     entity; a single word, phrase or OR alternative naming one gains the entity
-    as another option. Returns the entities found, for the page to show.
+    as another option. Returns the entities found, and the people a shared name may mean
+    ([(words, [(kind, entity)])]), for the page to show.
     """
     runs = runs_of_words(parsed)
     singles = [option.text for clause in parsed.positive for option in clause.options if isinstance(option, Words)]
-    named = entities_named({key for _clauses, key in runs} | set(singles), public)
+    recognised = entities_named({key for _clauses, key in runs} | set(singles), public)
+    named = recognised.named
+    choices = [(text, recognised.choices[text]) for text in singles if text in recognised.choices]
     if not named:
-        return []
+        return [], choices
     matched, merged, used = [], {}, set()
     for clauses, key in runs:
         if key in named and not used & {id(clause) for clause in clauses}:
@@ -295,7 +297,7 @@ def add_entity_links(parsed, public=True):
     for found in matched:
         if found not in unique:
             unique.append(found)
-    return unique
+    return unique, choices
 
 
 def entity_options(named):
@@ -315,50 +317,3 @@ def entity_options(named):
 
 def unique_options(options):
     return tuple(dict.fromkeys(options))
-
-
-def entities_named(texts, public=True):
-    """{text: [(kind, entity)]} for entities (public ones, unless for the admin) whose name
-    or an alias is one of these texts, ignoring case and diacritics."""
-    by_key = {}
-    for text in texts:
-        by_key.setdefault(name_key(text), []).append(text)
-    keys = set(by_key) - {""}
-    named = {}
-    for kind, keys_by_id in entity_ids_named(keys).items():
-        entities = (
-            (kind.model.objects.public() if public else kind.model.objects.all())
-            .filter(pk__in=list(keys_by_id))
-            .prefetch_related("aliases")
-        )
-        for entity in entities:
-            for key in sorted(keys_by_id[entity.pk]):
-                for text in by_key[key]:
-                    named.setdefault(text, []).append((kind, entity))
-    return named
-
-
-def entity_ids_named(keys):
-    """{kind: {entity id: {keys}}} of every entity with one of these name keys as its name or an
-    alias. One query, whatever the number of kinds: most searches name no entity at all."""
-    if not keys:
-        return {}
-    kinds = list(ENTITY_KINDS.values())
-    quote = connection.ops.quote_name
-    marks = ", ".join(["%s"] * len(keys))
-    parts, params = [], []
-    for index, kind in enumerate(kinds):
-        parts.append(
-            f"SELECT {index}, id, name_key FROM {quote(kind.model._meta.db_table)} WHERE name_key IN ({marks})"
-        )
-        parts.append(
-            f"SELECT {index}, object_id, {quote('key')} FROM {quote(Alias._meta.db_table)} "
-            f"WHERE content_type_id = %s AND {quote('key')} IN ({marks})"
-        )
-        params += [*keys, ContentType.objects.get_for_model(kind.model).pk, *keys]
-    found = {}
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
-        for index, entity_id, key in cursor.fetchall():
-            found.setdefault(kinds[index], {}).setdefault(entity_id, set()).add(key)
-    return found

@@ -13,7 +13,7 @@ from archive.search.facets import entity_facets, result_entities, year_facets
 from archive.search.forms import SearchForm
 from archive.search.query import words_of
 from archive.search.snippets import highlight, snippet, stem
-from archive.search.suggestions import suggestions
+from archive.search.suggestions import suggestions, text_with
 
 FEW_RESULTS = 3
 
@@ -68,6 +68,11 @@ def search_context(parameters):
         context["matched"] = [
             (kind, entity, kind.link_model.objects.visible().filter(tag=entity)[: COUNT_CAP + 1].count())
             for kind, entity in results.matched_entities
+        ]
+        # A name several people share: each of them, as the search with that person's full name.
+        context["name_choices"] = [
+            (text, [(kind, entity, text_with(search_request.query, text, entity.name)) for kind, entity in people])
+            for text, people in results.name_choices
         ]
         if results.candidate_ids:
             context["year_facets"] = year_facets(results)

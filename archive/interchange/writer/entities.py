@@ -9,7 +9,7 @@ from django.db import models
 from archive.interchange.fields import entity_data_fields, is_entity_reference
 from archive.interchange.records import ImportProblem
 from archive.lib.text import name_key, slug_base, unique_slug
-from archive.models import Alias, ArchiveState, check_names_are_free
+from archive.models import Alias, ArchiveState, NameKey, check_names_are_free
 from archive.models.page_tags import entity_tag
 
 ENTITY_SLUG_LENGTH = 200
@@ -132,6 +132,7 @@ class EntityStage:
             for entity in fresh
             for alias_key, alias in new_aliases[id(entity)].items()
         )
+        NameKey.add(model, {entity.pk: [entity.name, *new_aliases[id(entity)].values()] for entity in fresh})
 
     @staticmethod
     def assign_entity_slugs(model, entities):
@@ -168,6 +169,7 @@ class EntityStage:
             wanted = {name_key(alias): alias for alias in aliases if name_key(alias) not in {"", entity.name_key}}
             if set(wanted) != current:
                 entity.aliases.exclude(key__in=wanted).delete()
+                NameKey.refresh(type(entity), [entity.pk])
                 ArchiveState.touch(entities=True, pages={entity_tag(entity.entity_kind.key, entity.pk)})
                 self.add_aliases(entity, [alias for key, alias in wanted.items() if key not in current], line)
 

@@ -19,7 +19,18 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from archive.lib.text import name_key, slug_base
-from archive.models import ENTITY_KINDS, Alias, ArchiveState, Article, Incident, Organisation, Person, Place, SourceLink
+from archive.models import (
+    ENTITY_KINDS,
+    Alias,
+    ArchiveState,
+    Article,
+    Incident,
+    NameKey,
+    Organisation,
+    Person,
+    Place,
+    SourceLink,
+)
 from archive.search import index as search_index
 from archive.tools.demo import data
 
@@ -458,6 +469,7 @@ def write_entities(demo):
             ),
             batch_size=BATCH_SIZE,
         )
+        NameKey.add(drafts[0].model, {draft.pk: [draft.name, *draft.aliases] for draft in drafts})
 
 
 def write_articles(demo, moments, slugs):

@@ -1,0 +1,134 @@
+"""Keys that make the spellings of one name meet, across scripts and transliterations.
+
+The press writes one person as Зеленський, Зеленский, Zelenskyi, Zelensky, Zelenskiy
+and Zelenskyy. Each name and alias is given keys under which such spellings are equal:
+
+- its name key (archive.lib.text.name_key: case, diacritics and punctuation folded);
+- for Cyrillic, the name romanised as Ukrainian and as Russian (ICU's BGN/PCGN transforms:
+  the script alone does not say which language a name is in, and the two read и, г and
+  е differently), then folded alike;
+- a sound key of each: the letters transliteration systems disagree on made equal
+  (y, j and i; kh and h; w and v; doubled letters), so Zelenskyy and Zelensky meet.
+
+A name's parts (a surname, a distinctive word of a place's name) get the same keys, so
+that a reader's "Zelensky" finds Volodymyr Zelenskyy.
+"""
+
+import re
+import threading
+
+import icu
+
+from archive.lib.text import name_key
+
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_LATIN = re.compile(r"[^\W\d_]", re.ASCII)
+# Apostrophes and soft signs romanised as marks (Zelensʹkyy, Khar'kov): dropped, so that the word stays whole.
+_MARKS = re.compile(r"[ʹʺʼ'’`´]")
+_SOUNDS = [
+    (re.compile(pattern), replacement)
+    for pattern, replacement in [
+        (r"kh", "h"),
+        (r"ph", "f"),
+        (r"[yj]", "i"),
+        (r"w", "v"),
+        (r"(.)\1+", r"\1"),
+    ]
+]
+TRANSFORMS = {"uk": "Ukrainian-Latin/BGN", "ru": "Russian-Latin/BGN"}
+_local = threading.local()
+
+
+def _transliterator(language):
+    # ICU transliterators are not safe to share between threads; each thread makes its own.
+    made = getattr(_local, "transliterators", None)
+    if made is None:
+        made = _local.transliterators = {}
+    if language not in made:
+        made[language] = icu.Transliterator.createInstance(f"{TRANSFORMS[language]}; Any-Latin; Latin-ASCII")
+    return made[language]
+
+
+def is_cyrillic(text):
+    return bool(_CYRILLIC.search(text))
+
+
+def romanised(text):
+    """The Latin spellings of `text`: itself if it is not Cyrillic, else as Ukrainian and as Russian."""
+    if not is_cyrillic(text):
+        return [text]
+    return list(dict.fromkeys(_MARKS.sub("", _transliterator(language).transliterate(text)) for language in TRANSFORMS))
+
+
+def sound_key(key):
+    """`key` (a folded name key) with the letters transliterations disagree on made equal."""
+    words = []
+    for word in key.split():
+        for pattern, replacement in _SOUNDS:
+            word = pattern.sub(replacement, word)
+        words.append(word)
+    return " ".join(words)
+
+
+def spelling_keys(text):
+    """{key: how} for a spelling: "exact" for its own name key, "romanised" for its Latin
+    spellings, "sound" for their sound keys. Empty if it has no letters or digits."""
+    own = name_key(text)
+    if not own:
+        return {}
+    keys = {own: "exact"}
+    latin = [name_key(_MARKS.sub("", spelling)) for spelling in romanised(text)]
+    for key in latin:
+        keys.setdefault(key, "romanised")
+    for key in [own, *latin]:
+        if _LATIN.search(key):
+            keys.setdefault(sound_key(key), "sound")
+    return keys
+
+
+# Words that say what kind of place a name is ("Zaporozhye region", "Kharkiv Oblast"): without
+# them, what remains names the place.
+PLACE_DESIGNATORS = frozenset(
+    "region oblast raion district city town village province county republic municipality krai okrug "
+    "territory hromada область обл район місто город село селище".split()
+)
+
+
+def parts(text, *, kind=None):
+    """The parts of a spelling that may stand for the whole name, folded: a person's names
+    after the first (a first name is shared by too many to stand for one), a place's name
+    without the word that says what kind of place it is. Other kinds have none: their
+    words ("National", "Bank") say too little alone."""
+    words = name_key(text).split()
+    if len(words) < 2:
+        return []
+    if kind == "person":
+        return [word for word in words[1:] if len(word) >= 3 and not word.isdigit()]
+    if kind == "place":
+        rest = [word for word in words if word not in PLACE_DESIGNATORS]
+        return [" ".join(rest)] if rest and len(rest) < len(words) else []
+    return []
+
+
+STRENGTH = {"exact": 0, "romanised": 1, "sound": 2}
+KEY_LENGTH = 200
+
+
+def keys_of(spellings, *, kind=None):
+    """{(key, is part): how} for an entity's spellings (its name and aliases), the strongest
+    way for each key; `kind` (an entity kind's key) says which parts stand for the name."""
+    found = {}
+
+    def keep(key, how, part):
+        key = key[:KEY_LENGTH]
+        current = found.get((key, part))
+        if current is None or STRENGTH[how] < STRENGTH[current]:
+            found[(key, part)] = how
+
+    for spelling in spellings:
+        for key, how in spelling_keys(spelling).items():
+            keep(key, how, False)
+        for part in parts(spelling, kind=kind):
+            for key, how in spelling_keys(part).items():
+                keep(key, how, True)
+    return found
