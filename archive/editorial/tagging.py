@@ -2,7 +2,7 @@
 and capitalised names it uses that the archive does not know yet.
 
 Every name and alias is folded (case, diacritics, punctuation, spacing) and put
-in one Aho-Corasick automaton, built once per process and rebuilt when an
+in an Aho-Corasick automaton, built once per process and rebuilt when an
 entity or alias changes. An article's text is folded the same way, word by
 word, and scanned once: the cost does not depend on how many entities there
 are. Matches end on word boundaries, so "Zelenskiy's" names Zelenskiy and
@@ -10,16 +10,25 @@ are. Matches end on word boundaries, so "Zelenskiy's" names Zelenskiy and
 "Korea"); an abbreviation of four letters or fewer (UN, SBU) counts only when
 written in capitals (UN, not un), while other names count in any case (Kyiv,
 kyiv, KYIV); and a spelling shared by two entities suggests neither.
+
+A second automaton holds the same spellings by sound, Cyrillic ones romanised
+(archive.lib.names), and people's surnames; the text, romanised and keyed alike,
+is scanned by it too, so "Зеленський" and "Zelenskyy" name Volodymyr Zelensky.
+A surname alone counts where the article also names the person in full, or where
+nobody else has it, and only written capitalised. Each occurrence says how it
+names its entity: by name, alias, transliteration or surname.
 """
 
 import re
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import ahocorasick
 from django.contrib.contenttypes.models import ContentType
 
+from archive.lib.names import is_cyrillic, parts, romanised_as, sound_key, spelling_keys
 from archive.lib.text import fold, name_key
 from archive.models import ENTITY_KINDS, Alias, ArchiveState
 
@@ -44,6 +53,8 @@ JOINERS = frozenset({"of", "the", "de", "du", "al", "el", "van", "von"})
 # Punctuation that ends a name: "Kursk, region" is not "Kursk region". Hyphens, apostrophes
 # and the full stops of "U.N." do not.
 _BREAK = re.compile(r"[,;:!?()\[\]{}\"“”\n]|\.\s")
+_RUSSIAN_ONLY = re.compile(r"[ыэъёЫЭЪЁ]")
+_UKRAINIAN_ONLY = re.compile(r"[іїєґІЇЄҐ]")
 
 
 @dataclass
@@ -52,6 +63,7 @@ class Occurrence:
     start: int  # character offsets in that field
     end: int
     text: str  # as written
+    how: str = "name"  # name, alias, surname or transliteration: how the text names the entity
 
 
 @dataclass
@@ -71,6 +83,11 @@ class EntitySuggestion:
     def fields(self):
         return sorted({occurrence.field for occurrence in self.occurrences}, key=FIELDS.index)
 
+    @property
+    def ways(self):
+        """How the text names it, strongest first: name, alias, transliteration, surname."""
+        return sorted({occurrence.how for occurrence in self.occurrences}, key=WAYS.index)
+
 
 @dataclass
 class Candidate:
@@ -87,6 +104,13 @@ class Spelling:
     kind_key: str
     entity_id: int
     name: str
+
+    @property
+    def how(self):
+        return "name" if self.text == self.name else "alias"
+
+
+WAYS = ["name", "alias", "transliteration", "surname"]
 
 
 class Matcher:
@@ -107,27 +131,60 @@ class Matcher:
         for key in by_key:
             words = key.split()
             self.name_endings.update(" ".join(words[-length:]) for length in range(1, len(words)))
+        self.sounds = ahocorasick.Automaton()
+        by_sound = {}  # sound key -> [(spelling, is a part)]
+        for spelling in spellings:
+            for key in sound_forms(spelling.text):
+                by_sound.setdefault(key, []).append((spelling, False))
+            for part in parts(spelling.text, kind=spelling.kind_key):
+                for key in sound_forms(part):
+                    by_sound.setdefault(key, []).append((spelling, True))
+        for key, found in by_sound.items():
+            self.sounds.add_word(f" {key} ", (key, found))
+        if by_sound:
+            self.sounds.make_automaton()
+            self.name_endings |= {key for key, found in by_sound.items() if any(part for _s, part in found)}
 
     def find(self, fields):
         """{(kind key, entity id): EntitySuggestion} for the known entities named in `fields` ({name: text})."""
         found = {}
         if not self.size:
             return found
+        surnames = []
         for field_name, text in fields.items():
-            for occurrence, spellings in self.matches(text):
-                entities = {(s.kind_key, s.entity_id) for s in spellings}
+            for occurrence, spellings, how in self.matches(text):
+                entities = {(s.kind_key, s.entity_id) for s, _part in spellings}
+                if how == "surname":
+                    surnames.append((field_name, occurrence, spellings))
+                    continue
                 if len(entities) != 1:
                     continue  # the same spelling names two entities: ambiguous
                 written = occurrence[2]
-                if not any(self.written_as(written, spelling.text) for spelling in spellings):
+                if how != "transliteration" and not any(self.written_as(written, s.text) for s, _part in spellings):
                     continue
-                spelling = spellings[0]
-                suggestion = found.setdefault(
-                    (spelling.kind_key, spelling.entity_id),
-                    EntitySuggestion(ENTITY_KINDS[spelling.kind_key], spelling.entity_id, spelling.name),
+                spelling = spellings[0][0]
+                self.add(
+                    found, spelling, Occurrence(field_name, *occurrence, how=how if how != "name" else spelling.how)
                 )
-                suggestion.occurrences.append(Occurrence(field_name, *occurrence))
+        for field_name, occurrence, spellings in surnames:
+            entities = {(s.kind_key, s.entity_id) for s, _part in spellings}
+            # A surname counts for the person the article names in full, or for its only holder.
+            named = entities & found.keys()
+            if len(named) == 1 or len(entities) == 1:
+                key = next(iter(named or entities))
+                spelling = next(s for s, _part in spellings if (s.kind_key, s.entity_id) == key)
+                self.add(found, spelling, Occurrence(field_name, *occurrence, how="surname"))
+        for suggestion in found.values():
+            suggestion.occurrences.sort(key=lambda o: (FIELDS.index(o.field) if o.field in FIELDS else 9, o.start))
         return found
+
+    @staticmethod
+    def add(found, spelling, occurrence):
+        suggestion = found.setdefault(
+            (spelling.kind_key, spelling.entity_id),
+            EntitySuggestion(ENTITY_KINDS[spelling.kind_key], spelling.entity_id, spelling.name),
+        )
+        suggestion.occurrences.append(occurrence)
 
     def knows_a_base_of(self, key):
         """True if `key` looks like an adjective or plural of a known name: ukrainian, north koreans."""
@@ -147,35 +204,76 @@ class Matcher:
         return re.sub(r"\W", "", written) == letters
 
     def matches(self, text):
-        """[((start, end, written text), spellings)]: longest first, never overlapping."""
+        """[((start, end, written text), [(spelling, is a part)], how)]: longest first, never
+        overlapping; spellings as written before spellings by sound."""
         tokens = list(_TOKEN.finditer(text))
         if not tokens or not self.size:
             return []
-        # " tok0 tok1 tok2 ": each pattern is " key ", so matches start and end on whole words;
-        # a "|" between two words where punctuation ends a name keeps matches from crossing it.
-        pieces, token_at, offset = [" "], {}, 1
-        for index, token in enumerate(tokens):
-            if index and _BREAK.search(text, tokens[index - 1].end(), token.start()):
-                pieces.append("| ")
-                offset += 2
-            folded = fold(token.group())
-            token_at[offset] = index
-            pieces.append(folded + " ")
-            offset += len(folded) + 1
-        hits = []
-        for end, (key, spellings) in self.automaton.iter("".join(pieces)):
-            first = token_at.get(end - len(key))
-            if first is not None:
-                hits.append((first, first + key.count(" "), spellings))
-        hits.sort(key=lambda hit: (hit[0] - hit[1], hit[0]))
+        breaks = [
+            bool(index and _BREAK.search(text, tokens[index - 1].end(), token.start()))
+            for index, token in enumerate(tokens)
+        ]
+        hits = [
+            (first, last, [(spelling, False) for spelling in spellings], "name")
+            for first, last, spellings in self.scan(self.automaton, [fold(t.group()) for t in tokens], breaks)
+        ]
+        language = cyrillic_language(text)
+        sounded = [sound_of(token.group(), language) for token in tokens]
+        for first, last, spellings in self.scan(self.sounds, sounded, breaks):
+            if all(part for _spelling, part in spellings):
+                if first != last or not tokens[first].group()[:1].isupper():
+                    continue
+                hits.append((first, last, spellings, "surname"))
+            else:
+                hits.append((first, last, [(s, p) for s, p in spellings if not p], "transliteration"))
+        order = {"name": 0, "transliteration": 1, "surname": 2}
+        hits.sort(key=lambda hit: (hit[0] - hit[1], order[hit[3]], hit[0]))
         taken, chosen = set(), []
-        for first, last, spellings in hits:
+        for first, last, spellings, how in hits:
             span = set(range(first, last + 1))
             if not span & taken:
                 taken |= span
                 start, end = tokens[first].start(), tokens[last].end()
-                chosen.append(((start, end, text[start:end]), spellings))
+                chosen.append(((start, end, text[start:end]), spellings, how))
         return sorted(chosen, key=lambda match: match[0][0])
+
+    @staticmethod
+    def scan(automaton, words, breaks):
+        """[(first token, last token, spellings)] of the automaton's keys among `words`."""
+        if not len(automaton):
+            return []
+        # " tok0 tok1 tok2 ": each pattern is " key ", so matches start and end on whole words;
+        # a "|" between two words where punctuation ends a name keeps matches from crossing it.
+        pieces, token_at, offset = [" "], {}, 1
+        for index, word in enumerate(words):
+            if breaks[index]:
+                pieces.append("| ")
+                offset += 2
+            token_at[offset] = index
+            pieces.append(word + " ")
+            offset += len(word) + 1
+        found = []
+        for end, (key, spellings) in automaton.iter("".join(pieces)):
+            first = token_at.get(end - len(key))
+            if first is not None:
+                found.append((first, first + key.count(" "), spellings))
+        return found
+
+
+def sound_forms(spelling):
+    """The keys a spelling is matched by sound under: each Latin spelling's sound key."""
+    return {sound_key(key) for key, how in spelling_keys(spelling).items() if how != "exact" or key.isascii()}
+
+
+def cyrillic_language(text):
+    """ "ru" for text with letters only Russian has, else "uk": the romanisation to read it by."""
+    return "ru" if _RUSSIAN_ONLY.search(text) and not _UKRAINIAN_ONLY.search(text) else "uk"
+
+
+@lru_cache(maxsize=50_000)
+def sound_of(token, language):
+    """A word of an article as the sound automaton keys it."""
+    return sound_key(name_key(romanised_as(token, language)) if is_cyrillic(token) else fold(token))
 
 
 # ---------------------------------------------------------------- the process-wide matcher
@@ -237,7 +335,7 @@ def new_candidates(article, fields=None, limit=10):
     for field_name, text in fields.items():
         if field_name == "headline" and title_case(text):
             continue  # Every Word Capitalised: no names to tell apart
-        covered = [(start, end) for (start, end, _written), _spellings in known.matches(text)]
+        covered = [(start, end) for (start, end, _written), _spellings, _how in known.matches(text)]
         for match in _SENTENCE.finditer(text):
             sentence, offset = match.group(), match.start()
             for start, end, name in capitalised_runs(sentence):
@@ -245,7 +343,7 @@ def new_candidates(article, fields=None, limit=10):
                 if any(a < absolute[1] and absolute[0] < b for a, b in covered):
                     continue
                 key = name_key(name)
-                if known.knows_a_base_of(key) or key in known.name_endings:
+                if known.knows_a_base_of(key) or key in known.name_endings or sound_key(key) in known.name_endings:
                     continue
                 counts[name] += 1
                 examples.setdefault(name, []).append(Occurrence(field_name, *absolute, name))

@@ -57,7 +57,12 @@ def romanised(text):
     """The Latin spellings of `text`: itself if it is not Cyrillic, else as Ukrainian and as Russian."""
     if not is_cyrillic(text):
         return [text]
-    return list(dict.fromkeys(_MARKS.sub("", _transliterator(language).transliterate(text)) for language in TRANSFORMS))
+    return list(dict.fromkeys(romanised_as(text, language) for language in TRANSFORMS))
+
+
+def romanised_as(text, language):
+    """Cyrillic `text` in Latin letters as `language` ("uk" or "ru") is romanised, marks dropped."""
+    return _MARKS.sub("", _transliterator(language).transliterate(text))
 
 
 def sound_key(key):

@@ -205,9 +205,10 @@ def test_suggest_entities_prints_suggestions_and_new_candidates(article_to_sugge
     zelenskiy_at = article.body.index("Volodymyr Zelenskiy")
     kiev_at = article.body.index("Kiev")
     zelenskiy_where = f"body {zelenskiy_at}-{zelenskiy_at + 19} “Volodymyr Zelenskiy”"
-    assert f"person        Volodymyr Zelenskiy [suggested] — {zelenskiy_where}" in lines
-    assert f"place         Kyiv [linked] — headline 19-23 “Kyiv”; body {kiev_at}-{kiev_at + 4} “Kiev”" in lines
-    assert "organisation  Security Service of Ukraine [suggested] — body 4-7 “SBU”" in lines
+    assert f"person        Volodymyr Zelenskiy [suggested] — {zelenskiy_where} (name)" in lines
+    kyiv_where = f"headline 19-23 “Kyiv” (name); body {kiev_at}-{kiev_at + 4} “Kiev” (alias)"
+    assert f"place         Kyiv [linked] — {kyiv_where}" in lines
+    assert "organisation  Security Service of Ukraine [suggested] — body 4-7 “SBU” (alias)" in lines
     assert "Names the archive does not know yet:" in lines
     assert "  Andriy Yermak (2×)" in lines
 

@@ -21,7 +21,7 @@ class Command(BaseCommand):
             self.stdout.write("The text names no entity the archive knows.")
         for suggestion in suggestions:
             where = "; ".join(
-                f"{occurrence.field} {occurrence.start}-{occurrence.end} “{occurrence.text}”"
+                f"{occurrence.field} {occurrence.start}-{occurrence.end} “{occurrence.text}” ({occurrence.how})"
                 for occurrence in suggestion.occurrences
             )
             state = "linked" if suggestion.linked else "suggested"
