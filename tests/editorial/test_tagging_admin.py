@@ -5,6 +5,8 @@ import re
 
 import pytest
 from django.apps import apps
+from django.core.management.sql import emit_post_migrate_signal
+from django.db import DEFAULT_DB_ALIAS
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -18,6 +20,16 @@ PASSWORD = "a-long-test-password"
 # table (archive_search, made by a migration, not a model) refers to articles, and only a
 # TRUNCATE ... CASCADE can empty them: Django cascades when a test names its available apps.
 BROWSER_DB = pytest.mark.django_db(transaction=True, available_apps=[app.name for app in apps.get_app_configs()])
+
+
+@pytest.fixture(scope="module", autouse=True)
+def database_as_migrated_afterwards(django_db_blocker):
+    """Naming available apps also keeps the flush after each browser test from making again what migrating
+    made (content types, permissions): make them once these tests are done, as a flush without available
+    apps does, or the transactional tests of the modules that run next write rows that refer to nothing."""
+    yield
+    with django_db_blocker.unblock():
+        emit_post_migrate_signal(verbosity=0, interactive=False, db=DEFAULT_DB_ALIAS)
 
 
 def change_page(client, article):

@@ -33,6 +33,12 @@ BLOCK = {
 }  # fmt: skip
 # Elements whose content is not text a reader sees.
 NOT_TEXT = {"script", "style", "template"}
+# Start tags that end an open paragraph.
+ENDS_A_PARAGRAPH = {
+    "address", "article", "aside", "blockquote", "center", "dd", "details", "dialog", "dir", "div", "dl", "dt",
+    "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup",
+    "hr", "li", "main", "menu", "nav", "ol", "p", "pre", "section", "summary", "table", "ul",
+}  # fmt: skip
 # Start tags that end an open element of these kinds, as HTML's parsing rules say (in part).
 CLOSED_BY = {
     "li": {"li"},
@@ -42,8 +48,7 @@ CLOSED_BY = {
     "tr": {"tr"},
     "td": {"td", "th", "tr"},
     "th": {"td", "th", "tr"},
-    "p": BLOCK - {"br", "option", "td", "th", "tr", "title", "head", "body", "html", "summary", "legend"}
-    | {"p", "table", "ul", "ol", "dl", "pre", "form", "hr"},
+    "p": ENDS_A_PARAGRAPH,
 }
 
 

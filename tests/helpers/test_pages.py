@@ -163,3 +163,9 @@ def test_a_page_is_read_from_a_response_or_bytes():
 def test_an_element_is_not_mistaken_for_its_text(page):
     with pytest.raises(TypeError, match="ask an element's .text, .html or .attrs"):
         assert "Kyiv" in page.one("h1")
+
+
+def test_a_paragraph_ends_where_a_block_starts_but_not_at_a_menu_or_a_link():
+    page = Page('<p>Pick <select name="kind"><option>one</select> <a href="/x/">x</a><div>apart</div>')
+    assert page.one("p").text == "Pick one x"
+    assert page.one("div").parent is page
