@@ -10,16 +10,19 @@ import difflib
 from collections import Counter
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 
+from archive.lib.names import parts, sound_key, spelling_keys
 from archive.lib.text import name_key
-from archive.models import ENTITY_KINDS, Article, SearchWord
+from archive.models import ENTITY_KINDS, Article, NameKey, SearchWord
 from archive.search.names import close_spellings
 from archive.search.query import STOP_WORDS, words_of
 
 MAX_SUGGESTIONS = 3
 SIMILAR_ENOUGH = 0.75
+SAME_NAME = 0.9  # the score of a name found only by its keys: below the same spelling, above most
 MAX_WORD = 100
 VOCABULARY_SAMPLE = 20_000
 
@@ -90,16 +93,66 @@ class NearDuplicate:
 
 def near_duplicates(model, name, limit=8):
     """Entities of `model` whose name or alias is close to `name` but not the same spelling:
-    one of them may be what the editor means. Best first; each has `article_count`."""
+    one of them may be what the editor means. Best first; each has `article_count`.
+
+    Close is alike in spelling, a word more or fewer, the same name in another script or
+    transliteration, or (for people) the same surname. People who share only a first name
+    are not close: "Volodymyr Zelensky" is not "Volodymyr Saldo".
+    """
     key = name_key(name)
+    kind = model._meta.model_name
     closest = {}
     for pk, spelling in close_spellings(model, key):
         reason = spelling != key and closeness(key, spelling)
         if reason and similarity(key, spelling) > closest.get(pk, (None, None, -1))[2]:
             closest[pk] = (spelling, reason, similarity(key, spelling))
+    # What looks alike in no way letters can show: another script, or only the surname in common.
+    for pk, spelling, reason in same_name(model, name):
+        closest.setdefault(pk, (spelling, reason, SAME_NAME))
     entities = model.objects.filter(pk__in=closest).with_article_counts().prefetch_related("aliases")
     found = [NearDuplicate(entity, *closest[entity.pk]) for entity in entities]
+    if kind == "person":
+        surnames = surname_sounds(name)
+        found = [
+            near
+            for near in found
+            if near.reason == "the same name in another spelling"
+            or any(
+                similarity(mine, theirs) >= SIMILAR_ENOUGH
+                for spelling in near_spellings(near)
+                for theirs in surname_sounds(spelling)
+                for mine in surnames
+            )
+        ]
     return sorted(found, key=lambda near: (-near.score, near.entity.name))[:limit]
+
+
+def near_spellings(near):
+    return [near.entity.name, *near.entity.alias_names]
+
+
+def surname_sounds(spelling):
+    """The sound keys of a person's names after the first, or of the one name there is."""
+    names = parts(spelling, kind="person") or [spelling]
+    return {sound_key(key) for name in names for key in spelling_keys(name)}
+
+
+def same_name(model, name):
+    """[(entity id, spelling key, reason)] of entities of `model` with `name` in another script or
+    transliteration, or (people) with its surname: found through their name keys."""
+    kind = model._meta.model_name
+    whole = {key for key, how in spelling_keys(name).items() if how != "exact"}
+    own_parts = {key for part in parts(name, kind=kind) for key in spelling_keys(part)}
+    rows = NameKey.objects.filter(
+        content_type=ContentType.objects.get_for_model(model), key__in=whole | own_parts | set(spelling_keys(name))
+    ).values_list("object_id", "key", "part")
+    found = []
+    for pk, key, part in sorted(rows, key=lambda row: row[2]):  # the whole name before a part
+        if not part and key in whole:
+            found.append((pk, key, "the same name in another spelling"))
+        elif part and (key in own_parts or key in whole):
+            found.append((pk, key, "the same surname" if kind == "person" else "the same name in another form"))
+    return found
 
 
 def close_words(word, limit=3):

@@ -347,6 +347,38 @@ def test_adding_a_person_close_to_an_existing_one_shows_it_and_saves_nothing(edi
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("Зеленський", "the same surname"),
+        ("Зеленский", "the same surname"),
+        ("Володимир Зеленський", "the same name in another spelling"),
+        ("Olena Zelenskyy", "the same surname"),
+    ],
+)
+def test_adding_a_person_in_another_script_or_by_surname_shows_the_one_there_is(editor_client, name, reason):
+    existing = make_person("Volodymyr Zelenskyy", role="President of Ukraine")
+    make_article(people=[existing])
+
+    response = add_entity(editor_client, Person, name)
+
+    assert f"“{name}” is close to: Volodymyr Zelenskyy ({reason}; 1 article)" in warning_of(response)
+    assert Person.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_people_who_share_only_a_first_name_are_not_near_duplicates(editor_client):
+    for name in ["Volodymyr Zelenskyy", "Volodymyr Saldo", "Volodymyr Klychko"]:
+        make_person(name)
+
+    response = add_entity(editor_client, Person, "Volodymyr Boiko")
+
+    assert response.status_code == 302
+    assert warning_of(response) == ""
+    assert Person.objects.filter(name="Volodymyr Boiko").exists()
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(("name", "shown"), [("Kiev", "Kyiv"), ("Kyev", "Kyiv"), ("Kiyv", "Kyiv")])
 def test_adding_a_place_one_or_two_letters_from_an_existing_one_shows_it(editor_client, name, shown):
     make_place("Kyiv", kind=Place.Kind.CITY)
