@@ -7,9 +7,11 @@ class ArchiveConfig(AppConfig):
     verbose_name = "Archive"
 
     def ready(self):
+        from django.core import checks
         from django.db.models.signals import post_migrate, pre_migrate
 
         from archive.cache import invalidation
+        from archive.editorial.checks import names_that_identify_nothing
         from archive.ops.planner import refresh_after_migrate
         from archive.search import names
         from archive.search.index import drop_triggers_before_migrate, install_after_migrate
@@ -17,6 +19,7 @@ class ArchiveConfig(AppConfig):
 
         # The page cache hears of every change; the models do not know it exists.
         archive_changed.connect(invalidation.pages_changed, dispatch_uid="archive.page_cache")
+        checks.register(names_that_identify_nothing)
         # The full-text index lives outside Django's models: its triggers follow the entity kinds.
         pre_migrate.connect(drop_triggers_before_migrate, sender=self)
         post_migrate.connect(install_after_migrate, sender=self)

@@ -1,7 +1,7 @@
 """One admin per entity kind: aliases inline, article counts, merging and near-duplicate
 warnings, and the entity history."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.contrib.contenttypes.forms import BaseGenericInlineFormSet
 from django.core.exceptions import ValidationError
@@ -12,6 +12,7 @@ from taggit.models import Tag
 
 from archive.admin.duplicates import EntityRecordsAdmin
 from archive.admin.lists import LargeChangeList, LargeListAdmin
+from archive.lib.names import name_refusal, name_warning
 from archive.lib.text import name_key
 from archive.models import (
     ENTITY_KINDS,
@@ -40,8 +41,8 @@ class AliasFormSet(BaseGenericInlineFormSet):
                 continue
             alias_name = form.cleaned_data.get("name", "")
             key = name_key(alias_name)
-            if not key:
-                raise ValidationError(f"The alias “{alias_name}” has no letters or digits.")
+            if refusal := name_refusal(alias_name):
+                raise ValidationError(f"Alias: {refusal}")
             if key in seen:
                 raise ValidationError(f"“{alias_name}” is the same as the name or another alias.")
             seen.add(key)
@@ -102,6 +103,14 @@ class EntityAdmin(EntityRecordsAdmin, LargeListAdmin):
         fields = super().get_fields(request, obj)
         # Until it is saved an entity has no times to show.
         return fields if obj is not None else [field for field in fields if field not in self.readonly_fields]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Saved all the same: a short name may be right ("Ry"), but the editor should know.
+        entity = form.instance
+        for spelling in [entity.name, *entity.alias_names]:
+            if warning := name_warning(spelling):
+                messages.warning(request, warning)
 
     def delete_queryset(self, request, queryset):
         # A bulk delete skips each entity's delete(): mark the names as changed here.

@@ -137,3 +137,35 @@ def keys_of(spellings, *, kind=None):
             for key, how in spelling_keys(part).items():
                 keep(key, how, True)
     return found
+
+
+# Words that identify nothing, in each language names are written in: an alias "the" or "та"
+# would make every article name its entity. Search operators too.
+NOT_A_NAME = frozenset(
+    """a an the of and or not nor but if in on at to for from by with as is are was were be been it its
+    this that these those he she they we you i his her their our my your no yes so than then there here
+    і й та в у на з із зі до не що це як про за від по або чи але а о об при під над для без
+    и с со не что это как по за от из к о об у же а но или ли для без над под при при""".split()
+)
+SHORT_NAME = 3  # letters; shorter names (not abbreviations in capitals) match other words too
+
+
+def name_refusal(name):
+    """Why `name` cannot name an entity (no letters, one letter, a word that identifies nothing),
+    or None."""
+    letters = re.findall(r"[^\W\d_]", name)
+    if not letters and not re.search(r"\d", name):
+        return f"“{name}” has no letters or digits."
+    if len(letters) == 1 and not re.search(r"\d", name):
+        return f"“{name}” is a single letter: it would name anything."
+    if name_key(name) in NOT_A_NAME:
+        return f"“{name}” is a common word, not a name: every article would seem to name it."
+    return None
+
+
+def name_warning(name):
+    """Why `name` may name more than its entity (a short word not written in capitals), or None."""
+    letters = re.findall(r"[^\W\d_]", name)
+    if len(letters) <= SHORT_NAME and not name.isupper():
+        return f"“{name}” is very short: write an abbreviation in capitals, or it matches other words."
+    return None

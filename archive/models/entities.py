@@ -20,6 +20,7 @@ from django.utils import timezone
 from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import ItemBase, TagBase
 
+from archive.lib.names import name_refusal
 from archive.lib.text import name_key, slug_base, squash_spaces, unique_slug, without_control_characters
 from archive.models.articles import Article
 from archive.models.history import ArchiveState, KeepsOldSlugs
@@ -259,17 +260,17 @@ class Entity(KeepsOldSlugs, TagBase):
 
 
 def check_names_are_free(model, names, *, exclude_pk=None, field="name"):
-    """Refuse a name that is empty or already names another entity of this kind.
+    """Refuse a name that identifies nothing (see archive.lib.names.name_refusal) or already
+    names another entity of this kind.
 
-    The database guarantees it too (unique keys); this gives editors a message
+    The database guarantees uniqueness too (unique keys); this gives editors a message
     that says which entity holds the name.
     """
     keys = {}
     for name in names:
-        key = name_key(name)
-        if not key:
-            raise ValidationError({field: f"“{name}” has no letters or digits."})
-        keys.setdefault(key, name)
+        if refusal := name_refusal(name):
+            raise ValidationError({field: refusal})
+        keys.setdefault(name_key(name), name)
     holders = model.objects.exclude(pk=exclude_pk).filter(
         Q(name_key__in=keys) | Q(pk__in=alias_owners(model, key__in=keys))
     )

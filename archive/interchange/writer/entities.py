@@ -8,6 +8,7 @@ from django.db import models
 
 from archive.interchange.fields import entity_data_fields, is_entity_reference
 from archive.interchange.records import ImportProblem
+from archive.lib.names import name_refusal
 from archive.lib.text import name_key, slug_base, unique_slug
 from archive.models import Alias, ArchiveState, NameKey, check_names_are_free
 from archive.models.page_tags import entity_tag
@@ -87,6 +88,9 @@ class EntityStage:
         created = {}  # name or alias key -> entity created in this group
         fresh, new_aliases = [], {}  # new entities; id(entity) -> {alias key: alias}
         for key, values, aliases, old_slugs, line in prepared:
+            for spelling in [values["name"], *(aliases or [])]:
+                if refusal := name_refusal(spelling):
+                    raise ImportProblem(refusal, line)
             own_key = name_key(values["name"])
             entity = by_slug.get(values.get("slug"))
             if entity is not None:
