@@ -178,19 +178,44 @@ def suggestions(request, finds_something):
     offered = []
 
     def offer(query, because):
-        if query.lower() != text.lower() and query not in [s.query for s in offered] and finds_something(query):
-            offered.append(AlternativeQuery(query, because))
+        # Compared folded: "Kharkiv" and "kharkiv" are one suggestion, and neither is the search itself.
+        if name_key(query) != name_key(text) and name_key(query) not in [name_key(s.query) for s in offered]:
+            if finds_something(query):
+                offered.append(AlternativeQuery(query, because))
 
     for name, label, _score in close_names(text):
         offer(name, label)
-    for word in words:
-        if len(offered) >= MAX_SUGGESTIONS:
-            break
-        for name, label, _score in close_names(word, limit=2) if len(words) > 1 else []:
-            offer(text_with(text, word, name), label)
-        for replacement in close_words(word):
-            offer(text_with(text, word, replacement), "word")
+    if len(words) < 2:
+        for replacement in close_words(words[0]):
+            offer(text_with(text, words[0], replacement), "word")
+        return offered[:MAX_SUGGESTIONS]
+    # Each word the archive does not know, with its closest names and words: the best of each
+    # together first ("zelenskyy kiyv" -> "Zelenskyy Kyiv"), then one word at a time.
+    known = known_words(words)
+    alternatives = {
+        word: [(name, label) for name, label, _score in close_names(word, limit=2)]
+        + [(replacement, "word") for replacement in close_words(word)]
+        for word in words
+        if word not in known
+    }
+    best = {word: found[0][0] for word, found in alternatives.items() if found}
+    if len(best) > 1:
+        combined = text
+        for word, replacement in best.items():
+            combined = text_with(combined, word, replacement)
+        offer(combined, "word")
+    for word, found in alternatives.items():
+        for replacement, because in found:
+            if len(offered) >= MAX_SUGGESTIONS:
+                break
+            offer(text_with(text, word, replacement), because)
     return offered[:MAX_SUGGESTIONS]
+
+
+def known_words(words):
+    """The words the archive's vocabulary or some entity's name has: nothing to correct there."""
+    known = set(SearchWord.objects.filter(word__in=words).values_list("word", flat=True))
+    return known | set(NameKey.objects.filter(key__in=set(words) - known).values_list("key", flat=True))
 
 
 def text_with(text, word, replacement):

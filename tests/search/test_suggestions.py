@@ -46,6 +46,28 @@ def test_a_misspelled_name_is_suggested_when_the_entity_has_several_aliases(clie
     assert "Volodymyr Zelenskiy" in suggestion_texts(get_page(client, q="Zelenksy"))
 
 
+def test_every_misspelled_word_is_corrected_at_once_before_one_at_a_time(client):
+    make_article(headline="Grain exports resume from Odesa", body="Ships left the port.")
+    make_article(headline="Odesa grain terminal repaired", body="Work took a week.")
+    refresh_vocabulary()
+
+    page = get_page(client, q="grian odesaa")
+
+    assert total_line(page) == "0 results"
+    assert suggestion_texts(page)[0] == "grain odesa"
+
+
+def test_a_name_and_the_same_word_are_suggested_once(client):
+    kharkiv = make_place("Kharkiv")
+    make_article(headline="Kharkiv metro reopens", body="Trains run again.", places=[kharkiv])
+    make_article(headline="Power back in Kharkiv", body="Repairs done.", places=[kharkiv])
+    refresh_vocabulary()
+
+    offered = suggestion_texts(get_page(client, q="Karkhiv"))
+
+    assert [text.casefold() for text in offered] == ["kharkiv"]
+
+
 def test_nothing_is_suggested_that_would_find_nothing(client):
     first = make_article(headline="Ceasefire holds", body="Quiet night.")
     second = make_article(headline="Ceasefire broken", body="Shelling resumed.")
