@@ -57,7 +57,7 @@ class AliasFormSet(BaseGenericInlineFormSet):
 class AliasInline(GenericTabularInline):
     model = Alias
     formset = AliasFormSet
-    fields = ["name"]
+    fields = ["name", "language"]
     extra = 1
     verbose_name = "other spelling"
     verbose_name_plural = "aliases (other spellings, transliterations, abbreviations)"

@@ -28,7 +28,7 @@ from functools import lru_cache
 import ahocorasick
 from django.contrib.contenttypes.models import ContentType
 
-from archive.lib.names import is_cyrillic, parts, romanised_as, sound_key, spelling_keys
+from archive.lib.names import is_cyrillic, language_of, parts, romanised_as, sound_key, spelling_keys
 from archive.lib.text import fold, name_key
 from archive.models import ENTITY_KINDS, Alias, ArchiveState
 
@@ -53,8 +53,6 @@ JOINERS = frozenset({"of", "the", "de", "du", "al", "el", "van", "von"})
 # Punctuation that ends a name: "Kursk, region" is not "Kursk region". Hyphens, apostrophes
 # and the full stops of "U.N." do not.
 _BREAK = re.compile(r"[,;:!?()\[\]{}\"“”\n]|\.\s")
-_RUSSIAN_ONLY = re.compile(r"[ыэъёЫЭЪЁ]")
-_UKRAINIAN_ONLY = re.compile(r"[іїєґІЇЄҐ]")
 
 
 @dataclass
@@ -266,8 +264,8 @@ def sound_forms(spelling):
 
 
 def cyrillic_language(text):
-    """ "ru" for text with letters only Russian has, else "uk": the romanisation to read it by."""
-    return "ru" if _RUSSIAN_ONLY.search(text) and not _UKRAINIAN_ONLY.search(text) else "uk"
+    """The romanisation to read Cyrillic text by: Russian where its letters say so, else Ukrainian."""
+    return language_of(text) or "uk"
 
 
 @lru_cache(maxsize=50_000)

@@ -87,7 +87,10 @@ class EntityCatalogue:
                     refs.append((field.related_model, pk))
             else:
                 record[field.name] = to_json_value(getattr(entity, field.attname))
-        record["aliases"] = sorted(alias.name for alias in entity.aliases.all())
+        record["aliases"] = [
+            {"name": alias.name, "language": alias.language} if alias.language else alias.name
+            for alias in sorted(entity.aliases.all(), key=lambda alias: alias.name)
+        ]
         return record, refs
 
     def nested(self, model, pk, seen=frozenset()):

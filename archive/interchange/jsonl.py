@@ -9,8 +9,9 @@ from django.utils.dateparse import parse_datetime
 
 from archive.interchange.fields import ARTICLE_FIELDS, SOURCE_FIELDS, entity_data_fields, is_entity_reference
 from archive.interchange.records import ArticleRecord, EntityRecord, ImportProblem
+from archive.lib.names import Spelling
 from archive.lib.text import without_control_characters
-from archive.models import ENTITY_KINDS, Article, Correction, SlugRedirect, SourceLink
+from archive.models import ENTITY_KINDS, Alias, Article, Correction, SlugRedirect, SourceLink
 from archive.models.records import CLOCK_SKEW
 
 
@@ -85,10 +86,7 @@ def clean_entity_data(model, data, line, depth):
         else:
             cleaned[model_field.name] = _clean_field(model, model_field.name, value, line)
     if "aliases" in data:
-        aliases = data["aliases"]
-        if not isinstance(aliases, list) or not all(isinstance(alias, str) and alias.strip() for alias in aliases):
-            raise ImportProblem(f"aliases of “{data['name']}” must be a list of names", line)
-        cleaned["aliases"] = aliases
+        cleaned["aliases"] = parse_aliases(data["aliases"], data["name"], line)
     if "old_slugs" in data:
         cleaned["old_slugs"] = parse_old_slugs(data["old_slugs"], line)
     return cleaned
@@ -98,6 +96,26 @@ def _time_or_now(item, model, name, line, label):
     """The time `item` gives under `name`, checked as `model`'s field; now if it gives none."""
     value = item.get(name)
     return timezone.now() if value is None else _clean_field(model, name, value, line, label=label)
+
+
+def parse_aliases(items, owner, line):
+    """Aliases as names ("Kiev"), or as a name and its language ({"name": "Київ", "language": "uk"}),
+    which exports since languages were kept write for the aliases whose language is known."""
+    languages = set(Alias.Language.values)
+    aliases = []
+    for item in items if isinstance(items, list) else [None]:
+        if isinstance(item, dict) and set(item) <= {"name", "language"}:
+            name, language = item.get("name"), item.get("language") or ""
+        else:
+            name, language = item, ""
+        if not isinstance(name, str) or not name.strip() or language not in languages | {""}:
+            raise ImportProblem(
+                f'aliases of “{owner}” must be a list of names, or of {{"name", "language"}} with a language '
+                f"of {', '.join(sorted(languages))}",
+                line,
+            )
+        aliases.append(Spelling(name, language))
+    return aliases
 
 
 def parse_old_slugs(items, line):

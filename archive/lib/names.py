@@ -22,6 +22,8 @@ import icu
 from archive.lib.text import name_key
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_RUSSIAN_ONLY = re.compile(r"[ыэъёЫЭЪЁ]")
+_UKRAINIAN_ONLY = re.compile(r"[іїєґІЇЄҐ]")
 _LATIN = re.compile(r"[^\W\d_]", re.ASCII)
 # Apostrophes and soft signs romanised as marks (Zelensʹkyy, Khar'kov): dropped, so that the word stays whole.
 _MARKS = re.compile(r"[ʹʺʼ'’`´]")
@@ -51,6 +53,24 @@ def _transliterator(language):
 
 def is_cyrillic(text):
     return bool(_CYRILLIC.search(text))
+
+
+def language_of(text):
+    """ "uk" or "ru" where the letters tell (і, ї, є, ґ are only Ukrainian; ы, э, ъ, ё only
+    Russian), else "": the script alone does not say."""
+    ukrainian, russian = bool(_UKRAINIAN_ONLY.search(text)), bool(_RUSSIAN_ONLY.search(text))
+    return "uk" if ukrainian and not russian else "ru" if russian and not ukrainian else ""
+
+
+class Spelling(str):
+    """A spelling read from an import, with the language it is in where the file says so."""
+
+    language = ""
+
+    def __new__(cls, text, language=""):
+        spelling = super().__new__(cls, text)
+        spelling.language = language
+        return spelling
 
 
 def romanised(text):

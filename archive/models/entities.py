@@ -20,7 +20,7 @@ from django.utils import timezone
 from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import ItemBase, TagBase
 
-from archive.lib.names import name_refusal
+from archive.lib.names import language_of, name_refusal
 from archive.lib.text import name_key, slug_base, squash_spaces, unique_slug, without_control_characters
 from archive.models.articles import Article
 from archive.models.history import ArchiveState, KeepsOldSlugs
@@ -35,8 +35,20 @@ class Alias(models.Model):
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()
     entity = GenericForeignKey("content_type", "object_id")
+
+    class Language(models.TextChoices):
+        ENGLISH = "en", "English"
+        UKRAINIAN = "uk", "Ukrainian"
+        RUSSIAN = "ru", "Russian"
+
     name = models.CharField(max_length=200)
     key = models.CharField(max_length=200, editable=False)
+    language = models.CharField(
+        max_length=2,
+        choices=Language.choices,
+        blank=True,
+        help_text="The language this spelling is in, where known; Ukrainian and Russian are told by their letters.",
+    )
 
     class Meta:
         verbose_name_plural = "aliases"
@@ -54,6 +66,7 @@ class Alias(models.Model):
     def save(self, *args, **kwargs):
         self.name = squash_spaces(self.name)
         self.key = name_key(self.name)
+        self.language = self.language or language_of(self.name)
         super().save(*args, **kwargs)
         NameKey.refresh(ContentType.objects.get_for_id(self.content_type_id).model_class(), [self.object_id])
         ArchiveState.touch(entities=True, pages=self.shown_on())
@@ -245,6 +258,15 @@ class Entity(KeepsOldSlugs, TagBase):
     @property
     def alias_names(self):
         return [alias.name for alias in self.aliases.all()]
+
+    def names_by_language(self):
+        """[(language code, language name, [spellings])] of the aliases whose language is known,
+        then ("", "", [the others]); empty groups left out."""
+        groups = {}
+        for alias in self.aliases.all():
+            groups.setdefault(alias.language, []).append(alias.name)
+        known = [(code, label, groups[code]) for code, label in Alias.Language.choices if code in groups]
+        return known + ([("", "", groups[""])] if "" in groups else [])
 
     def details(self):
         """A few words that tell this entity from namesakes, e.g. a person's role."""

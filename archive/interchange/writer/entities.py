@@ -8,7 +8,7 @@ from django.db import models
 
 from archive.interchange.fields import entity_data_fields, is_entity_reference
 from archive.interchange.records import ImportProblem
-from archive.lib.names import name_refusal
+from archive.lib.names import language_of, name_refusal
 from archive.lib.text import name_key, slug_base, unique_slug
 from archive.models import Alias, ArchiveState, NameKey, check_names_are_free
 from archive.models.page_tags import entity_tag
@@ -132,7 +132,13 @@ class EntityStage:
         if fresh:
             ArchiveState.touch(entities=True, pages=set())  # on no public page until an article links them
         Alias.objects.bulk_create(
-            Alias(content_type=content_type, object_id=entity.pk, name=alias, key=alias_key)
+            Alias(
+                content_type=content_type,
+                object_id=entity.pk,
+                name=alias,
+                key=alias_key,
+                language=getattr(alias, "language", "") or language_of(alias),
+            )
             for entity in fresh
             for alias_key, alias in new_aliases[id(entity)].items()
         )
@@ -186,7 +192,7 @@ class EntityStage:
         if unique:
             self.check_free(type(entity), list(unique.values()), entity.pk, line)
             for name in unique.values():
-                Alias(entity=entity, name=name).save()
+                Alias(entity=entity, name=name, language=getattr(name, "language", "")).save()
 
     @staticmethod
     def check_free(model, names, exclude_pk, line):
