@@ -218,7 +218,7 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # Everything from our own origin, nothing inline, no plugins, no framing, forms post
-# only to us. Django's admin works under it as it is (tests/test_browser.py): its one
+# only to us. Django's admin works under it as it is (tests/browser/test_browser.py): its one
 # inline <style>, on a change list with no actions bar, is on none of our admins.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

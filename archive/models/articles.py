@@ -277,7 +277,7 @@ class SourceLink(models.Model):
         """The URL if a link may point to it, else "": only the schemes the form accepts (http, https, ftp, ftps).
 
         The admin form and the importers refuse other URLs, but the ORM stores any text, and a
-        javascript: or data: URL made a link runs script when clicked (tests/test_sanitising.py).
+        javascript: or data: URL made a link runs script when clicked (tests/public/test_sanitising.py).
         The scheme is read as a browser reads it: " JaVa<tab>ScRiPt:" is javascript:.
         """
         scheme = _SCHEME.match(_BROWSER_IGNORES.sub("", self.url.strip(_SPACE_AND_CONTROLS)))

@@ -178,12 +178,12 @@ def install_after_migrate(sender, using="default", **kwargs):
             reindex(connection, [pk for (pk,) in cursor.fetchall()])
 
 
-def after_bulk_write(written):
+def after_bulk_write(written, *, whole_archive=False):
     """The chores after writing `written` articles in bulk (an import, the demo archive, a rebuild):
-    the "did you mean" vocabulary from the new text and, past a bulk write, the query planner's
-    statistics. Returns how many words the vocabulary now has (0, and left as it was, if nothing
-    was written)."""
+    the "did you mean" vocabulary from the new text and the query planner's statistics, past a
+    bulk write or whenever the whole archive was written (`whole_archive`: the demo, a rebuild).
+    Returns how many words the vocabulary now has (0, and left as it was, if nothing was written)."""
     words = refresh_vocabulary() if written else 0
-    if written >= BULK_WRITE:
+    if written >= BULK_WRITE or whole_archive:
         refresh_planner_statistics()
     return words

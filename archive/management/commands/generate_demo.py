@@ -44,7 +44,7 @@ class Command(BaseCommand):
         except ArchiveNotEmpty as error:
             raise CommandError(str(error)) from None
         elapsed = time.perf_counter() - started
-        after_bulk_write(articles)
+        after_bulk_write(articles, whole_archive=True)
         entities = sum(
             len(group)
             for group in (

@@ -15,5 +15,5 @@ class Command(BaseCommand):
             with tqdm(total=Article.objects.count(), unit="article", desc="Indexing", disable=None) as bar:
                 search_index.rebuild(connection, progress=bar.update)
         indexed = Article.objects.count()
-        words = search_index.after_bulk_write(indexed)
+        words = search_index.after_bulk_write(indexed, whole_archive=True)
         self.stdout.write(self.style.SUCCESS(f"Indexed {indexed} articles; {words} words for suggestions."))
