@@ -4,7 +4,7 @@ from archive.public import feeds
 from archive.public.converters import EntityKindConverter
 from archive.public.sitemaps import SITEMAPS, news_sitemap, sitemap_index, sitemap_section
 from archive.public.views import articles, dates, entities
-from archive.search import views as search_views
+from archive.public.views import search as search_views
 
 register_converter(EntityKindConverter, "entity_kind")
 

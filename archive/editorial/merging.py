@@ -14,7 +14,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from archive.editorial.revisions import SNAPSHOT_FIELDS, acting_user, keep_as_found, snapshots, unsaved_revisions
-from archive.interchange.fields import to_json_value
+from archive.lib.jsonvalues import to_json_value
 from archive.models import Alias, ArchiveState, Article, EntityMerge, NameKey, Revision, SlugRedirect
 from archive.search import index as search_index
 

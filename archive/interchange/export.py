@@ -28,8 +28,8 @@ from archive.interchange.fields import (
     SOURCE_FIELDS,
     entity_data_fields,
     is_entity_reference,
-    to_json_value,
 )
+from archive.lib.jsonvalues import to_json_value
 from archive.models import ENTITY_KINDS, Article, SlugRedirect
 
 CHUNK_SIZE = 1000

@@ -1,8 +1,4 @@
-"""The fields of the JSON Lines format, shared by the export and the import, and how
-values are written as JSON."""
-
-import datetime
-import decimal
+"""The fields of the JSON Lines format, shared by the export and the import."""
 
 from django.db import models
 
@@ -45,11 +41,3 @@ def entity_data_fields(model):
 
 def is_entity_reference(field):
     return isinstance(field, models.ForeignKey) and issubclass(field.related_model, Entity)
-
-
-def to_json_value(value):
-    if isinstance(value, datetime.datetime | datetime.date):
-        return value.isoformat()
-    if isinstance(value, decimal.Decimal):
-        return str(value)
-    return value

@@ -3,8 +3,8 @@
 import feedparser
 import pytest
 
+from archive.public.views import search as search_views
 from archive.search import engine
-from archive.search import views as search_views
 from archive.search.engine import SearchRequest, search
 from tests.helpers.builders import make_article, make_draft, make_place, make_scheduled
 from tests.helpers.pages import Page

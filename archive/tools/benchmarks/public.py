@@ -19,11 +19,11 @@ from django.test.utils import CaptureQueriesContext, override_settings
 
 from archive.editorial.tagging import Matcher, all_spellings, suggest
 from archive.models import ENTITY_KINDS, Article, SearchWord
+from archive.public.views.search import search_context
 from archive.search import engine
 from archive.search.engine import SearchRequest, search
 from archive.search.keys import article_id_of
 from archive.search.snippets import plain_text
-from archive.search.views import search_context
 
 
 def percentile_ms(times, fraction):
