@@ -112,6 +112,38 @@ def test_the_models_import_neither_the_page_cache_nor_anything_built_on_them():
     assert {module: names for module, names in reaching_out.items() if names} == {}
 
 
+# From the bottom up; a module imports only from its own layer or the layers below.
+LAYERS = [
+    ("archive.lib", "archive.signals"),
+    ("archive.models",),
+    ("archive.ops", "archive.cache", "archive.search"),
+    ("archive.editorial",),
+    ("archive.interchange", "archive.public", "archive.admin", "archive.templatetags"),
+    ("archive.tools", "archive.management", "archive.urls", "archive.apps", "archive"),
+]
+
+
+def layer_of(module):
+    """The index in LAYERS of the longest prefix naming `module`'s package."""
+    matches = [
+        (len(prefix), index)
+        for index, prefixes in enumerate(LAYERS)
+        for prefix in prefixes
+        if module == prefix or module.startswith(prefix + ".")
+    ]
+    return max(matches)[1]
+
+
+def test_every_import_points_to_the_same_layer_or_below():
+    upward = sorted(
+        f"{module} -> {imported}"
+        for module, imports in import_graph().items()
+        for imported in imports
+        if layer_of(imported) > layer_of(module)
+    )
+    assert upward == []
+
+
 def test_the_site_never_imports_the_tools():
     outside = {
         module: sorted(name for name in imported if name.startswith("archive.tools"))

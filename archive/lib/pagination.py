@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.utils.functional import cached_property
 
-from archive.ops.planner import estimated_rows
+from archive.lib.probes import estimated_rows
 
 # Beyond this, OFFSET scans cost more than any reader's patience is worth.
 MAX_PAGE = 10_000
@@ -79,7 +79,7 @@ class CappedCountPaginator(Paginator):
     """Counts rows only as far as there is something to show, never a whole table of millions.
 
     Up to `exact_up_to` rows (or the page asked for, if later) the count is exact. Beyond,
-    an estimate stands in where there is one ("about 1,000,000"; see database.estimated_rows),
+    an estimate stands in where there is one ("about 1,000,000"; see lib.probes.estimated_rows),
     else the number counted up to ("10,000+"); either way the count covers the requested page.
     """
 
