@@ -12,6 +12,7 @@ One indexed lookup of every key of every text, whatever the number of entity kin
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count
 
 from archive.lib.names import STRENGTH, spelling_keys
 from archive.models import ENTITY_KINDS, NameKey
@@ -21,7 +22,6 @@ from archive.search.query import STOP_WORDS
 DOMINANT = 5
 # A part shared by more entities than this says nothing about which one is meant.
 MAX_NAMESAKES = 20
-COVERAGE_COUNTED_UP_TO = 1000
 MIN_PART_LENGTH = 3
 
 
@@ -57,22 +57,45 @@ def entities_named(texts, public=True):
         if matches:
             rank = min(rank for rank, _kind, _id in matches)
             best[text] = (rank, list(dict.fromkeys((kind, entity_id) for r, kind, entity_id in matches if r == rank)))
-    entities = load(best.values(), public)
+    # A word named in full within a longer run of the query needs no reading as a part.
+    in_full = {
+        word for text, ((part, _strength), _found) in best.items() if not part and " " in text for word in text.split()
+    }
+    best = {
+        text: (rank, found)
+        for text, (rank, found) in best.items()
+        # A part shared by more than MAX_NAMESAKES says nothing: dropped before anything is read.
+        if not rank[0] or (text not in in_full and len(found) <= MAX_NAMESAKES)
+    }
+    visible = visible_ids([pair for _rank, found in best.values() for pair in found], public)
+    decided = {}  # text -> (named or choices, [(kind, id)], how)
+    shared = {}
     for text, ((part, strength), found) in best.items():
-        found = [(kind, entities[kind.key, pk]) for kind, pk in found if (kind.key, pk) in entities]
+        found = [pair for pair in found if pair in visible]
         if not found:
             continue
         if not part:
-            result.named[text], result.how[text] = found, next(h for h, s in STRENGTH.items() if s == strength)
+            decided[text] = ("named", found, next(how for how, s in STRENGTH.items() if s == strength))
         elif len(found) == 1:
-            result.named[text], result.how[text] = found, "part"
-        elif len(found) <= MAX_NAMESAKES:
-            ranked = by_coverage(found)
-            (first, most), (_second, next_most) = ranked[0], ranked[1]
-            if most > 0 and most >= DOMINANT * next_most:
-                result.named[text], result.how[text] = [first], "part"
-            elif all(kind.key == "person" for kind, _entity in found):
-                result.choices[text] = [pair for pair, _count in ranked]
+            decided[text] = ("named", found, "part")
+        else:
+            shared[text] = found
+    counts = coverage([pair for found in shared.values() for pair in found])
+    for text, found in shared.items():
+        ranked = sorted(found, key=lambda pair: -counts.get(pair, 0))
+        most, next_most = counts.get(ranked[0], 0), counts.get(ranked[1], 0)
+        if most > 0 and most >= DOMINANT * next_most:
+            decided[text] = ("named", ranked[:1], "part")
+        elif all(kind.key == "person" for kind, _pk in found):
+            decided[text] = ("choices", ranked, "part")
+    entities = load([pair for _what, found, _how in decided.values() for pair in found])
+    for text, (what, found, how) in decided.items():
+        pairs = [(kind, entities[kind.key, pk]) for kind, pk in found]
+        if what == "named":
+            result.named[text], result.how[text] = pairs, how
+        else:
+            # Equally covered namesakes in a stable order: by name.
+            result.choices[text] = sorted(pairs, key=lambda pair: (-counts.get((pair[0], pair[1].pk), 0), pair[1].name))
     return result
 
 
@@ -81,24 +104,37 @@ def usable_part(text):
     return " " not in text.strip() and len(text) >= MIN_PART_LENGTH and text.casefold() not in STOP_WORDS
 
 
-def load(found, public):
-    """{(kind key, id): entity} of the entities found, with their aliases; readers' ones only if `public`."""
+def visible_ids(pairs, public):
+    """The (kind, id) pairs of entities readers may see (all of them for the admin): ids only."""
     ids = {}
-    for _rank, pairs in found:
-        for kind, pk in pairs:
-            ids.setdefault(kind, set()).add(pk)
-    loaded = {}
+    for kind, pk in pairs:
+        ids.setdefault(kind, set()).add(pk)
+    found = set()
     for kind, pks in ids.items():
         queryset = kind.model.objects.public() if public else kind.model.objects.all()
-        for entity in queryset.filter(pk__in=pks).prefetch_related("aliases"):
-            loaded[kind.key, entity.pk] = entity
-    return loaded
+        found |= {(kind, pk) for pk in queryset.filter(pk__in=pks).values_list("pk", flat=True)}
+    return found
 
 
-def by_coverage(found):
-    """[((kind, entity), articles readers can see, counted up to a cap)], most covered first."""
-    counted = [
-        ((kind, entity), kind.link_model.objects.visible().filter(tag=entity)[:COVERAGE_COUNTED_UP_TO].count())
-        for kind, entity in found
-    ]
-    return sorted(counted, key=lambda item: (-item[1], item[0][1].name))
+def coverage(pairs):
+    """{(kind, id): articles readers can see}, one grouped count per kind."""
+    ids = {}
+    for kind, pk in pairs:
+        ids.setdefault(kind, set()).add(pk)
+    counts = {}
+    for kind, pks in ids.items():
+        rows = kind.link_model.objects.visible().filter(tag_id__in=pks).values("tag_id").annotate(n=Count("pk"))
+        counts |= {(kind, row["tag_id"]): row["n"] for row in rows.order_by()}
+    return counts
+
+
+def load(pairs):
+    """{(kind key, id): entity} of these, with their aliases."""
+    ids = {}
+    for kind, pk in pairs:
+        ids.setdefault(kind, set()).add(pk)
+    return {
+        (kind.key, entity.pk): entity
+        for kind, pks in ids.items()
+        for entity in kind.model.objects.filter(pk__in=pks).prefetch_related("aliases")
+    }
