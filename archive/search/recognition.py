@@ -104,13 +104,18 @@ def usable_part(text):
     return " " not in text.strip() and len(text) >= MIN_PART_LENGTH and text.casefold() not in STOP_WORDS
 
 
-def visible_ids(pairs, public):
-    """The (kind, id) pairs of entities readers may see (all of them for the admin): ids only."""
+def by_kind(pairs):
+    """{kind: {id, ...}} of (kind, id) pairs."""
     ids = {}
     for kind, pk in pairs:
         ids.setdefault(kind, set()).add(pk)
+    return ids
+
+
+def visible_ids(pairs, public):
+    """The (kind, id) pairs of entities readers may see (all of them for the admin): ids only."""
     found = set()
-    for kind, pks in ids.items():
+    for kind, pks in by_kind(pairs).items():
         queryset = kind.model.objects.public() if public else kind.model.objects.all()
         found |= {(kind, pk) for pk in queryset.filter(pk__in=pks).values_list("pk", flat=True)}
     return found
@@ -118,11 +123,8 @@ def visible_ids(pairs, public):
 
 def coverage(pairs):
     """{(kind, id): articles readers can see}, one grouped count per kind."""
-    ids = {}
-    for kind, pk in pairs:
-        ids.setdefault(kind, set()).add(pk)
     counts = {}
-    for kind, pks in ids.items():
+    for kind, pks in by_kind(pairs).items():
         rows = kind.link_model.objects.visible().filter(tag_id__in=pks).values("tag_id").annotate(n=Count("pk"))
         counts |= {(kind, row["tag_id"]): row["n"] for row in rows.order_by()}
     return counts
@@ -130,11 +132,8 @@ def coverage(pairs):
 
 def load(pairs):
     """{(kind key, id): entity} of these, with their aliases."""
-    ids = {}
-    for kind, pk in pairs:
-        ids.setdefault(kind, set()).add(pk)
     return {
         (kind.key, entity.pk): entity
-        for kind, pks in ids.items()
+        for kind, pks in by_kind(pairs).items()
         for entity in kind.model.objects.filter(pk__in=pks).prefetch_related("aliases")
     }
