@@ -8,7 +8,7 @@ from archive.models import NameKey
 from archive.search.engine import SearchRequest, search
 from tests.helpers.builders import make_article, make_draft, make_person, make_place
 from tests.helpers.pages import Page
-from tests.helpers.search import found_set, get_page, matched_block
+from tests.helpers.search import found_set, get_page, matched_block, suggestion_texts
 
 pytestmark = pytest.mark.django_db
 
@@ -35,10 +35,11 @@ def test_a_full_name_in_another_spelling_or_script_finds_the_person(zelenskyy, q
     assert found_set(query) >= {"President addresses parliament"}
 
 
-def test_the_page_says_whom_a_surname_was_taken_to_mean(client, zelenskyy):
+def test_the_page_says_whom_a_surname_was_taken_to_mean_and_does_not_suggest_him_again(client, zelenskyy):
     page = get_page(client, q="Зеленський")
 
     assert "Volodymyr Zelenskyy" in matched_block(page).text
+    assert "Volodymyr Zelenskyy" not in suggestion_texts(page)
 
 
 @pytest.mark.parametrize("query", ["Харків", "Харьков", "Kharkov", "Kharkiv"])

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.http import urlencode
 
+from archive.lib.text import name_key
 from archive.models import ENTITY_KINDS
 from archive.public.feeds import ArticleFeed
 from archive.search.engine import COUNT_CAP, SearchRequest, search
@@ -78,7 +79,11 @@ def search_context(parameters):
             context["year_facets"] = year_facets(results)
             context["entity_facets"] = entity_facets(results.candidate_ids, exclude=search_request.entities)
         if results.total < FEW_RESULTS and search_request.query:
-            context["suggestions"] = suggestions(search_request, finds_something)
+            # Never "did you mean" an entity the search already took the words to name.
+            named = {name_key(entity.name) for _kind, entity in results.matched_entities}
+            context["suggestions"] = [
+                offer for offer in suggestions(search_request, finds_something) if name_key(offer.query) not in named
+            ]
     return context
 
 
