@@ -34,7 +34,7 @@ _SOUNDS = [
         (r"ph", "f"),
         (r"[yj]", "i"),
         (r"w", "v"),
-        (r"(.)\1+", r"\1"),
+        (r"([a-z])\1+", r"\1"),  # doubled letters; never digits: the 100th brigade is not the 10th
     ]
 ]
 TRANSFORMS = {"uk": "Ukrainian-Latin/BGN", "ru": "Russian-Latin/BGN"}

@@ -130,3 +130,4 @@ def test_spellings_meet_under_one_sound_key():
     assert set(keys) == {"zelenski"}
     assert spelling_keys("Київ")["kyyiv"] == "romanised"
     assert sound_key("kyiv") == sound_key("kyyiv")
+    assert sound_key("100th brigade") != sound_key("10th brigade")
