@@ -20,7 +20,7 @@ from django.utils import timezone
 from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import ItemBase, TagBase
 
-from archive.lib.names import language_of, name_refusal
+from archive.lib.names import language_of, name_refusal, spelling_keys
 from archive.lib.text import name_key, slug_base, squash_spaces, unique_slug, without_control_characters
 from archive.models.articles import Article
 from archive.models.history import ArchiveState, KeepsOldSlugs
@@ -126,7 +126,8 @@ class EntityQuerySet(models.QuerySet):
 
         What an editor types in a picker must answer at once among hundreds of thousands of
         entities, so each kind of match is read through an index and only the closest
-        MATCHES_READ are kept: every name and alias starting with the text first, then
+        MATCHES_READ are kept: every name and alias starting with the text first, with those
+        the text names in another script or spelling or by a surname (their name keys), then
         those containing it. See name_starts_with and name_contains.
         """
         key = name_key(text)
@@ -134,6 +135,8 @@ class EntityQuerySet(models.QuerySet):
             return self
         vendor = connections[self.db].vendor
         starting = self.ids_where(name_starts_with(key, vendor), MATCHES_READ)
+        if len(starting) < MATCHES_READ:
+            starting += self.ids_named_by_keys(text, MATCHES_READ - len(starting), besides=starting)
         containing = []
         if len(starting) < MATCHES_READ:
             containing = self.ids_where(name_contains(key), MATCHES_READ - len(starting), besides=starting)
@@ -143,6 +146,13 @@ class EntityQuerySet(models.QuerySet):
             models.When(exact, then=0), models.When(prefix, then=1), default=2, output_field=models.IntegerField()
         )
         return self.filter(pk__in=[*starting, *containing]).annotate(closeness=closeness).order_by("closeness", "name")
+
+    def ids_named_by_keys(self, text, limit, besides=()):
+        """Ids of up to `limit` entities, other than `besides`, that `text` names by a name key."""
+        keyed = NameKey.objects.filter(
+            content_type=ContentType.objects.get_for_model(self.model), key__in=set(spelling_keys(text))
+        ).exclude(object_id__in=besides)
+        return list(dict.fromkeys(keyed.order_by().values_list("object_id", flat=True)[:limit]))
 
     def ids_where(self, condition, limit, besides=()):
         """Ids of up to `limit` entities, other than `besides`, whose name or an alias meets `condition(field)`."""

@@ -39,6 +39,23 @@ def test_autocomplete_ignores_case_diacritics_and_spacing(editor_client, zelensk
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("term", ["Зеленський", "Зеленский", "Zelenskyi", "Zelenskyy"])
+def test_autocomplete_finds_a_person_typed_in_another_script_or_transliteration(editor_client, term):
+    person = make_person("Volodymyr Zelenskiy")
+    make_person("Petro Poroshenko")
+
+    assert autocomplete_ids(editor_client, term) == [person.pk]
+
+
+@pytest.mark.django_db
+def test_autocomplete_finds_a_place_by_its_ukrainian_name(editor_client):
+    kharkiv = make_place("Kharkiv")
+    make_place("Lviv")
+
+    assert autocomplete_ids(editor_client, "Харків", field_name="places") == [kharkiv.pk]
+
+
+@pytest.mark.django_db
 def test_upper_case_place_name_in_autocomplete_finds_the_place(editor_client, kyiv):
     make_place("Lviv")
 
