@@ -9,7 +9,7 @@ from django.utils.dateparse import parse_datetime
 
 from archive.interchange.fields import ARTICLE_FIELDS, SOURCE_FIELDS, entity_data_fields, is_entity_reference
 from archive.interchange.records import ArticleRecord, EntityRecord, ImportProblem
-from archive.lib.names import Spelling
+from archive.lib.names import SpellingWithLanguage
 from archive.lib.text import without_control_characters
 from archive.models import ENTITY_KINDS, Alias, Article, Correction, SlugRedirect, SourceLink
 from archive.models.records import CLOCK_SKEW
@@ -114,7 +114,7 @@ def parse_aliases(items, owner, line):
                 f"of {', '.join(sorted(languages))}",
                 line,
             )
-        aliases.append(Spelling(name, language))
+        aliases.append(SpellingWithLanguage(name, language))
     return aliases
 
 

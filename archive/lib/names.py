@@ -62,7 +62,7 @@ def language_of(text):
     return "uk" if ukrainian and not russian else "ru" if russian and not ukrainian else ""
 
 
-class Spelling(str):
+class SpellingWithLanguage(str):
     """A spelling read from an import, with the language it is in where the file says so."""
 
     language = ""

@@ -66,7 +66,7 @@ class Alias(models.Model):
     def save(self, *args, **kwargs):
         self.name = squash_spaces(self.name)
         self.key = name_key(self.name)
-        self.language = self.language or language_of(self.name)
+        self.language = Alias.language_for(self.name, self.language)
         super().save(*args, **kwargs)
         NameKey.refresh(ContentType.objects.get_for_id(self.content_type_id).model_class(), [self.object_id])
         ArchiveState.touch(entities=True, pages=self.shown_on())
@@ -78,6 +78,11 @@ class Alias(models.Model):
         NameKey.refresh(ContentType.objects.get_for_id(self.content_type_id).model_class(), [self.object_id])
         ArchiveState.touch(entities=True, pages=pages)
         return result
+
+    @staticmethod
+    def language_for(name, given=""):
+        """The language a spelling is in: as given, else as its letters tell, else unknown."""
+        return given or language_of(name)
 
     def shown_on(self):
         """Its entity's page shows an alias."""

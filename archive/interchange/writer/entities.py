@@ -8,7 +8,7 @@ from django.db import models
 
 from archive.interchange.fields import entity_data_fields, is_entity_reference
 from archive.interchange.records import ImportProblem
-from archive.lib.names import language_of, name_refusal
+from archive.lib.names import name_refusal
 from archive.lib.text import name_key, slug_base, unique_slug
 from archive.models import Alias, ArchiveState, NameKey, check_names_are_free
 from archive.models.page_tags import entity_tag
@@ -137,7 +137,7 @@ class EntityStage:
                 object_id=entity.pk,
                 name=alias,
                 key=alias_key,
-                language=getattr(alias, "language", "") or language_of(alias),
+                language=Alias.language_for(alias, getattr(alias, "language", "")),
             )
             for entity in fresh
             for alias_key, alias in new_aliases[id(entity)].items()
