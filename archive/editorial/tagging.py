@@ -15,8 +15,10 @@ A second automaton holds the same spellings by sound, Cyrillic ones romanised
 (archive.lib.names), and people's surnames; the text, romanised and keyed alike,
 is scanned by it too, so "Зеленський" and "Zelenskyy" name Volodymyr Zelensky.
 A surname alone counts where the article also names the person in full, or where
-nobody else has it, and only written capitalised. Each occurrence says how it
-names its entity: by name, alias, transliteration or surname.
+nobody else has it, and only written capitalised. A Ukrainian or Russian word in
+another case than the spelling's ("з міністром Сибігою") is read in its base form
+(archive.lib.morphology) where that is a word of a known spelling. Each occurrence
+says how it names its entity: by name, alias, transliteration, surname or inflection.
 """
 
 import re
@@ -28,6 +30,7 @@ from functools import lru_cache
 import ahocorasick
 from django.contrib.contenttypes.models import ContentType
 
+from archive.lib.morphology import base_forms
 from archive.lib.names import is_cyrillic, language_of, parts, romanised_as, sound_key, spelling_keys
 from archive.lib.text import fold, name_key
 from archive.models import ENTITY_KINDS, Alias, ArchiveState
@@ -61,7 +64,7 @@ class Occurrence:
     start: int  # character offsets in that field
     end: int
     text: str  # as written
-    how: str = "name"  # name, alias, surname or transliteration: how the text names the entity
+    how: str = "name"  # name, alias, transliteration, surname or inflection: how the text names the entity
 
 
 @dataclass
@@ -83,7 +86,7 @@ class EntitySuggestion:
 
     @property
     def ways(self):
-        """How the text names it, strongest first: name, alias, transliteration, surname."""
+        """How the text names it, strongest first: name, alias, transliteration, surname, inflection."""
         return sorted({occurrence.how for occurrence in self.occurrences}, key=WAYS.index)
 
 
@@ -108,7 +111,7 @@ class Spelling:
         return "name" if self.text == self.name else "alias"
 
 
-WAYS = ["name", "alias", "transliteration", "surname"]
+WAYS = ["name", "alias", "transliteration", "surname", "inflection"]
 
 
 class Matcher:
@@ -142,6 +145,8 @@ class Matcher:
         if by_sound:
             self.sounds.make_automaton()
             self.name_endings |= {key for key, found in by_sound.items() if any(part for _s, part in found)}
+        # Every word of a spelling by sound: an inflected word is read in the base form that is one.
+        self.sound_words = {word for key in by_sound for word in key.split()}
 
     def find(self, fields):
         """{(kind key, entity id): EntitySuggestion} for the known entities named in `fields` ({name: text})."""
@@ -152,26 +157,26 @@ class Matcher:
         for field_name, text in fields.items():
             for occurrence, spellings, how in self.matches(text):
                 entities = {(s.kind_key, s.entity_id) for s, _part in spellings}
-                if how == "surname":
-                    surnames.append((field_name, occurrence, spellings))
+                if all(part for _s, part in spellings):  # a surname, as written or inflected
+                    surnames.append((field_name, occurrence, spellings, how))
                     continue
                 if len(entities) != 1:
                     continue  # the same spelling names two entities: ambiguous
                 written = occurrence[2]
-                if how != "transliteration" and not any(self.written_as(written, s.text) for s, _part in spellings):
+                if how == "name" and not any(self.written_as(written, s.text) for s, _part in spellings):
                     continue
                 spelling = spellings[0][0]
                 self.add(
                     found, spelling, Occurrence(field_name, *occurrence, how=how if how != "name" else spelling.how)
                 )
-        for field_name, occurrence, spellings in surnames:
+        for field_name, occurrence, spellings, how in surnames:
             entities = {(s.kind_key, s.entity_id) for s, _part in spellings}
             # A surname counts for the person the article names in full, or for its only holder.
             named = entities & found.keys()
             if len(named) == 1 or len(entities) == 1:
                 key = next(iter(named or entities))
                 spelling = next(s for s, _part in spellings if (s.kind_key, s.entity_id) == key)
-                self.add(found, spelling, Occurrence(field_name, *occurrence, how="surname"))
+                self.add(found, spelling, Occurrence(field_name, *occurrence, how=how))
         for suggestion in found.values():
             suggestion.occurrences.sort(key=lambda o: (FIELDS.index(o.field) if o.field in FIELDS else 9, o.start))
         return found
@@ -217,14 +222,28 @@ class Matcher:
         ]
         language = cyrillic_language(text)
         sounded = [sound_of(token.group(), language) for token in tokens]
-        for first, last, spellings in self.scan(self.sounds, sounded, breaks):
-            if all(part for _spelling, part in spellings):
-                if first != last or not tokens[first].group()[:1].isupper():
-                    continue
-                hits.append((first, last, spellings, "surname"))
-            else:
-                hits.append((first, last, [(s, p) for s, p in spellings if not p], "transliteration"))
-        order = {"name": 0, "transliteration": 1, "surname": 2}
+        # Cyrillic words in another case than a spelling's ("з міністром Сибігою"): in the base form
+        # that is a word of some spelling, where one is ("Сибіга").
+        inflected = (
+            [
+                self.base_form_of(token.group(), language) if word not in self.sound_words else word
+                for token, word in zip(tokens, sounded, strict=True)
+            ]
+            if is_cyrillic(text)
+            else sounded
+        )
+        readings = [(sounded, "transliteration", "surname")]
+        if inflected != sounded:
+            readings.append((inflected, "inflection", "inflection"))
+        for words, whole_how, part_how in readings:
+            for first, last, spellings in self.scan(self.sounds, words, breaks):
+                if all(part for _spelling, part in spellings):
+                    if first != last or not tokens[first].group()[:1].isupper():
+                        continue
+                    hits.append((first, last, spellings, part_how))
+                else:
+                    hits.append((first, last, [(s, p) for s, p in spellings if not p], whole_how))
+        order = {"name": 0, "transliteration": 1, "surname": 2, "inflection": 3}
         hits.sort(key=lambda hit: (hit[0] - hit[1], order[hit[3]], hit[0]))
         taken, chosen = set(), []
         for first, last, spellings, how in hits:
@@ -234,6 +253,15 @@ class Matcher:
                 start, end = tokens[first].start(), tokens[last].end()
                 chosen.append(((start, end, text[start:end]), spellings, how))
         return sorted(chosen, key=lambda match: match[0][0])
+
+    def base_form_of(self, token, language):
+        """The sound key of the first base form of a Cyrillic `token` that is a word of a known
+        spelling, or its own if none is."""
+        for form in base_forms(token):
+            sounded = sound_of(form, language)
+            if sounded in self.sound_words:
+                return sounded
+        return sound_of(token, language)
 
     @staticmethod
     def scan(automaton, words, breaks):

@@ -1,7 +1,8 @@
 """The full-text index, kept in step with the archive by the database itself.
 
 One row per article, whatever its status, so the editors' admin searches with
-it too. Its document holds the headline, standfirst and body, plus tokens for
+it too. Its document holds the headline, standfirst and body, the base forms of
+their Ukrainian and Russian words (Article.base_forms), plus tokens for
 what filters and entity-aware matching need: each linked entity
 (`entperson12`), the types of its incidents (`typebattle`) and its publication
 (`pub` + hex of the name). Tokens pass through the same tokenizer as queries,
@@ -34,10 +35,29 @@ from archive.search.suggestions import refresh_vocabulary
 
 
 def schema_for(connection):
-    return PostgresSchema() if connection.vendor == "postgresql" else SQLiteSchema()
+    schema = PostgresSchema() if connection.vendor == "postgresql" else SQLiteSchema()
+    schema.base_forms = has_base_forms(connection)
+    return schema
 
 
-SCHEMA_VERSION = 7
+def has_base_forms(connection):
+    """Whether articles have their base_forms column: not in an archive migrated back before
+    migration 0014, where the index must be made without it."""
+    article = tables()[0]
+    if article not in connection.introspection.table_names():
+        return False  # migrated back to zero: only the index's removal is left to do
+    with connection.cursor() as cursor:
+        columns = connection.introspection.get_table_description(cursor, article)
+    return any(column.name == "base_forms" for column in columns)
+
+
+SCHEMA_VERSION = 8
+
+
+def layout(connection):
+    """The index's layout: its schema's version, and whether it holds base forms (1) or not (0).
+    A migration that adds or drops base_forms then rebuilds the index as any new layout does."""
+    return SCHEMA_VERSION * 10 + int(has_base_forms(connection))
 
 
 META_TABLE = "archive_search_meta"
@@ -56,14 +76,15 @@ def install(connection):
 
     An index of an older layout is dropped first, and refilled by the caller.
     """
-    if installed_version(connection) != SCHEMA_VERSION:
+    version = layout(connection)
+    if installed_version(connection) != version:
         uninstall(connection)
     with connection.cursor() as cursor:
         for statement in schema_for(connection).statements():
             cursor.execute(statement)
         cursor.execute(f"CREATE TABLE IF NOT EXISTS {META_TABLE} (version integer NOT NULL)")
         cursor.execute(f"DELETE FROM {META_TABLE}")
-        cursor.execute(f"INSERT INTO {META_TABLE}(version) VALUES (%s)", [SCHEMA_VERSION])
+        cursor.execute(f"INSERT INTO {META_TABLE}(version) VALUES (%s)", [version])
 
 
 def uninstall(connection):

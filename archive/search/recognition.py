@@ -14,12 +14,15 @@ from dataclasses import dataclass, field
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count
 
-from archive.lib.names import STRENGTH, spelling_keys
+from archive.lib.morphology import base_forms
+from archive.lib.names import STRENGTH, is_cyrillic, spelling_keys
 from archive.models import ENTITY_KINDS, NameKey
 from archive.search.query import STOP_WORDS
 
 # A part shared by namesakes stands for one of them alone when it covers this many times more.
 DOMINANT = 5
+# Readings of an inflected Cyrillic text looked up, at most: each word in its base forms.
+MAX_READINGS = 12
 # A part shared by more entities than this says nothing about which one is meant.
 MAX_NAMESAKES = 20
 MIN_PART_LENGTH = 3
@@ -34,7 +37,7 @@ class Recognised:
 
 def entities_named(texts, public=True):
     """A Recognised for `texts`; only entities readers may see, unless not `public` (the admin)."""
-    keys = {text: spelling_keys(text) for text in texts}
+    keys = {text: query_keys(text) for text in texts}
     wanted = set().union(*keys.values()) if keys else set()
     result = Recognised()
     if not wanted:
@@ -97,6 +100,22 @@ def entities_named(texts, public=True):
             # Equally covered namesakes in a stable order: by name.
             result.choices[text] = sorted(pairs, key=lambda pair: (-counts.get((pair[0], pair[1].pk), 0), pair[1].name))
     return result
+
+
+def query_keys(text):
+    """{key: how} of a text of a query: its spelling keys, and for Cyrillic words in an inflected
+    form ("Сибігою", "Зеленського") the keys of their base forms, as "inflection"."""
+    keys = spelling_keys(text)
+    if not is_cyrillic(text):
+        return keys
+    readings = [""]
+    for word in text.split():
+        forms = [word, *base_forms(word)]
+        readings = [f"{reading} {form}".strip() for reading in readings for form in forms][:MAX_READINGS]
+    for reading in readings[1:]:
+        for key in spelling_keys(reading):
+            keys.setdefault(key, "inflection")
+    return keys
 
 
 def usable_part(text):

@@ -1,7 +1,8 @@
 """Highlighted snippets: where in an article the searched words occur.
 
 Computed in Python for the twenty results shown, the same on every database:
-words match when their folded English stems match, as in the index.
+words match when their folded English stems match, as in the index, or, for
+Ukrainian and Russian words, when one's base form is the other (archive.lib.morphology).
 """
 
 import re
@@ -11,6 +12,7 @@ import Stemmer
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from archive.lib.morphology import base_forms
 from archive.lib.text import fold
 
 PASSAGE = 220  # characters in a snippet: about 35 words
@@ -27,6 +29,12 @@ def stem(word):
     return _stemmer.stemWord(fold(word))
 
 
+@lru_cache(maxsize=50_000)
+def forms(word):
+    """The stems a word of the text is marked for: its own, and its base forms' if it is inflected."""
+    return frozenset([stem(word), *(stem(form) for form in base_forms(word))])
+
+
 def plain_text(markdown):
     """Readable text from Markdown: no markup characters, link text kept."""
     if _MARKUP_CHARACTER.search(markdown):
@@ -38,7 +46,7 @@ def highlight(text, stems):
     """`text` escaped, with the words whose stems are in `stems` marked."""
     out, last = [], 0
     for match in _WORD.finditer(text):
-        if stem(match.group()) in stems:
+        if forms(match.group()) & stems:
             out.append(escape(text[last : match.start()]))
             out.append(f"<mark>{escape(match.group())}</mark>")
             last = match.end()
@@ -56,7 +64,7 @@ def snippet(article, words):
     text = plain_text(" ".join(filter(None, [article.standfirst, article.body])))
     if not text:
         return ""
-    found = {word for word in set(_WORD.findall(text.lower())) if stem(word) in stems}
+    found = {word for word in set(_WORD.findall(text.lower())) if forms(word) & stems}
     hits = list(occurrences(tuple(sorted(found))).finditer(text))[:MAX_HITS] if found else []
     begin = best_passage_start(hits)
     end = min(len(text), begin + PASSAGE)

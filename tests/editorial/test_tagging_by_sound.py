@@ -64,8 +64,9 @@ def test_another_script_or_transliteration_names_the_person(text):
 def test_a_place_is_suggested_from_its_ukrainian_and_russian_names():
     make_place("Kharkiv", aliases=["Kharkov"])
 
+    # "Харків" as written is a transliteration; "Харкова" is another case of it.
     assert ways(article_saying("Обстріл Харкова тривав усю ніч. У Харків прибули рятувальники.")) == {
-        "Kharkiv": ["transliteration"]
+        "Kharkiv": ["transliteration", "inflection"]
     }
     assert ways(article_saying("В Харьков прибыли спасатели.")) == {"Kharkiv": ["transliteration"]}
 
@@ -78,3 +79,33 @@ def test_auto_tag_links_a_wire_file_that_uses_only_the_surname(tmp_path):
 
     article = Article.objects.get()
     assert list(article.people.all()) == [person]
+
+
+def test_an_inflected_surname_or_place_is_suggested_and_says_so():
+    make_person("Andrii Sybiha")
+    make_place("Kharkiv")
+
+    assert ways(article_saying("Президент зустрівся з міністром Сибігою у Харкові.")) == {
+        "Andrii Sybiha": ["inflection"],
+        "Kharkiv": ["inflection"],
+    }
+
+
+def test_an_inflected_surname_shared_by_namesakes_suggests_neither():
+    make_person("Ivan Fedorov")
+    make_person("Mykhailo Fedorov")
+
+    assert named(article_saying("Зустріч із Федоровим перенесли.")) == set()
+
+
+def test_auto_tag_links_a_ukrainian_wire_file_by_inflected_names(tmp_path):
+    person = make_person("Andrii Sybiha")
+    place = make_place("Zaporizhzhia")
+    text = wire("Переговори в Запоріжжі", ["У Запоріжжі з міністром Сибігою говорили про енергетику."])
+    path = write(tmp_path / "wire.txt", text)
+
+    run_import(path, auto_tag=True)
+
+    article = Article.objects.get()
+    assert list(article.people.all()) == [person]
+    assert list(article.places.all()) == [place]

@@ -44,6 +44,20 @@ class Plan:
         return not self.clauses and not self.tokens and not self.excluded
 
 
+class Schema:
+    """What each database's index schema shares: which of the articles' columns it reads."""
+
+    base_forms = True  # whether articles have the column (archive.search.index.has_base_forms)
+
+    def base_forms_of(self, alias):
+        """The base forms of article `alias`'s words, or nothing before the column existed."""
+        return f"{alias}.base_forms" if self.base_forms else "''"
+
+    def derived(self):
+        """Columns derived from the text that a write may change alone."""
+        return ["base_forms"] if self.base_forms else []
+
+
 class Backend:
     """What each database's backend implements (`where`, `keys`, `exhaustive`) and what they share."""
 

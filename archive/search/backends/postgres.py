@@ -3,7 +3,7 @@ by triggers, and the plan of a search compiled to tsquery."""
 
 from django.db import connection
 
-from archive.search.backends.base import COUNT_CAP, FEW_MATCHES, Backend, option_text
+from archive.search.backends.base import COUNT_CAP, FEW_MATCHES, Backend, Schema, option_text
 from archive.search.keys import EPOCH_OFFSET, EVERY_ARTICLE, ID_BITS, UNPUBLISHED, tables, token_rows
 
 
@@ -12,14 +12,15 @@ def ascii_lower(column):
     return f"translate({column}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
 
 
-class PostgresSchema:
+class PostgresSchema(Schema):
     """Four vectors per article, so that most checks never touch the body's large one.
 
     `head_vector`: headline (A), standfirst and tokens (B), with positions, small enough
     to stay in the row; it ranks and decides the second tier. `headline_vector`: its A
-    part, for the headline tier (with statistics of its own, see PostgresBackend.where). `body_vector`: the body
-    (C), stored out of line, read only to check a phrase. `terms`: every lexeme of both,
-    without positions: what the GIN index and the row-by-row checks use.
+    part, for the headline tier (with statistics of its own, see PostgresBackend.where). `body_vector`:
+    the body and the base forms of its Cyrillic words (C), stored out of line, read only to check a
+    phrase. `terms`: every lexeme of both, without positions: what the GIN index and the row-by-row
+    checks use.
     """
 
     table = "archive_search"
@@ -49,7 +50,11 @@ class PostgresSchema:
         )
 
     def body_vector(self, alias):
-        return f"setweight(to_tsvector('{self.config}', {alias}.body), 'C')"
+        # The base forms of its Ukrainian and Russian words (Article.base_forms) count as the body.
+        return (
+            f"setweight(to_tsvector('{self.config}', {alias}.body) || "
+            f"to_tsvector('{self.config}', {self.base_forms_of(alias)}), 'C')"
+        )
 
     def upsert_from(self, where):
         article = tables()[0]
@@ -147,7 +152,7 @@ class PostgresSchema:
         )
         changed = " OR ".join(
             f"OLD.{column} IS DISTINCT FROM NEW.{column}"
-            for column in ["headline", "standfirst", "body", "status", "published_at", "publication"]
+            for column in ["headline", "standfirst", "body", "status", "published_at", "publication", *self.derived()]
         )
         yield (
             f"CREATE TRIGGER archive_search_article_inserted AFTER INSERT ON {article} "

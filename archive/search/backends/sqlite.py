@@ -3,11 +3,11 @@ deferred), and the plan of a search compiled to an FTS5 MATCH."""
 
 from django.db import connection
 
-from archive.search.backends.base import Backend, option_text
+from archive.search.backends.base import Backend, Schema, option_text
 from archive.search.keys import EPOCH_OFFSET, EVERY_ARTICLE, ID_BITS, UNPUBLISHED, tables, token_rows
 
 
-class SQLiteSchema:
+class SQLiteSchema(Schema):
     table = "archive_search"
     control = "archive_search_control"
 
@@ -28,8 +28,9 @@ class SQLiteSchema:
     def insert_from(self, alias, where):
         article = tables()[0]
         return (
-            f"INSERT INTO {self.table}(rowid, headline, standfirst, body, tokens) "
-            f"SELECT {self.key(alias)}, {alias}.headline, {alias}.standfirst, {alias}.body, {self.tokens(alias)} "
+            f"INSERT INTO {self.table}(rowid, headline, standfirst, body, tokens, base_forms) "
+            f"SELECT {self.key(alias)}, {alias}.headline, {alias}.standfirst, {alias}.body, {self.tokens(alias)}, "
+            f"{self.base_forms_of(alias)} "
             # In rowid order: FTS5 writes its pending terms out as a new segment whenever a rowid is
             # lower than the last, and an unpublished article's key is above every published one's.
             # Unordered, a batch of 5,000 made a segment every few rows: 35 s, not 1 s, at 100,000.
@@ -50,7 +51,7 @@ class SQLiteSchema:
             yield f"DROP TRIGGER IF EXISTS {name}"
         changed = " OR ".join(
             f"OLD.{column} IS NOT NEW.{column}"
-            for column in ["headline", "standfirst", "body", "status", "published_at", "publication"]
+            for column in ["headline", "standfirst", "body", "status", "published_at", "publication", *self.derived()]
         )
         old_key = self.key("OLD")
         yield (
@@ -114,7 +115,7 @@ class SQLiteSchema:
     def create_table(self):
         return (
             f"CREATE VIRTUAL TABLE IF NOT EXISTS {self.table} USING fts5("
-            "headline, standfirst, body, tokens, tokenize = 'porter unicode61 remove_diacritics 2')"
+            "headline, standfirst, body, tokens, base_forms, tokenize = 'porter unicode61 remove_diacritics 2')"
         )
 
     def set_deferred(self, cursor, deferred):
@@ -185,6 +186,9 @@ class SQLiteBackend(Backend):
         return [row[0] for row in rows]
 
     def exhaustive(self, plan, limit):
-        """Keys ranked by bm25 over every match (headline 10, standfirst 4, body 1, entities 4)."""
-        rows = self.run("rowid", plan, None, "ORDER BY bm25(archive_search, 10.0, 4.0, 1.0, 4.0) LIMIT %s", [limit])
+        """Keys ranked by bm25 over every match (headline 10, standfirst 4, body 1, entities 4,
+        base forms 1)."""
+        rows = self.run(
+            "rowid", plan, None, "ORDER BY bm25(archive_search, 10.0, 4.0, 1.0, 4.0, 1.0) LIMIT %s", [limit]
+        )
         return [row[0] for row in rows]
