@@ -135,7 +135,7 @@ def parts(text, *, kind=None):
     return []
 
 
-STRENGTH = {"exact": 0, "romanised": 1, "sound": 2}
+STRENGTH = {"exact": 0, "romanised": 1, "sound": 2, "inflection": 3}  # "inflection": of a query only
 KEY_LENGTH = 200
 
 

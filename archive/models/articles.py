@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from archive.lib.morphology import base_forms_of_text
+from archive.lib.search_forms import search_forms_of_text
 from archive.lib.text import squash_spaces, unique_slug, without_control_characters
 from archive.models.history import ArchiveState, KeepsOldSlugs, SlugRedirect
 from archive.models.page_tags import article_pages, linked_entities
@@ -18,7 +18,7 @@ from archive.models.registry import ENTITY_KINDS
 # Saves within this time of publication (fixing a typo at once) are not "updates".
 UPDATE_SHOWN_AFTER = datetime.timedelta(minutes=10)
 SLUG_LENGTH = 120
-TEXT_FIELDS = ("headline", "standfirst", "body")  # what readers search and base_forms is made from
+TEXT_FIELDS = ("headline", "standfirst", "body")  # what readers search, and search_forms is made from
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -67,10 +67,10 @@ class Article(KeepsOldSlugs):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField("last updated", default=timezone.now, editable=False)
     editor_note = models.TextField(blank=True, help_text="Internal. Never shown to readers.")
-    # Derived from the text on every write (fill_in), for the search index only: the databases
-    # have no Ukrainian stemmer, so the base forms of its Ukrainian and Russian words are indexed
-    # beside the text, and "Сибіга" finds "з міністром Сибігою".
-    base_forms = models.TextField(blank=True, default="", editable=False)
+    # Derived from the text on every write (fill_in), for the search index only: the other forms
+    # of its words (archive.lib.search_forms), so that "Сибіга" finds "з міністром Сибігою" and
+    # "Hordiienko" an article that spells him "Hordiyenko".
+    search_forms = models.TextField(blank=True, default="", editable=False)
     withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
     withdrawal_note = models.TextField(
         blank=True,
@@ -123,7 +123,7 @@ class Article(KeepsOldSlugs):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at", "version"}
             if kwargs["update_fields"] & set(TEXT_FIELDS):
-                kwargs["update_fields"].add("base_forms")
+                kwargs["update_fields"].add("search_forms")
             if "status" in kwargs["update_fields"]:
                 kwargs["update_fields"] |= {"published_at", "first_published_at", "withdrawn_at"}
         super().save(*args, **kwargs)
@@ -206,7 +206,7 @@ class Article(KeepsOldSlugs):
         self.headline = squash_spaces(self.headline)
         for name in ["standfirst", "body", "byline", "publication", "dateline", "editor_note", "withdrawal_note"]:
             setattr(self, name, without_control_characters(getattr(self, name)))
-        self.base_forms = base_forms_of_text(*(getattr(self, name) for name in TEXT_FIELDS))
+        self.search_forms = search_forms_of_text(*(getattr(self, name) for name in TEXT_FIELDS))
         if self.status == self.Status.PUBLISHED:
             self.published_at = self.published_at or timezone.now()
             self.first_published_at = self.first_published_at or self.published_at

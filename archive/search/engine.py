@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from archive.lib.morphology import base_forms
+from archive.lib.search_forms import query_forms
 from archive.models import Article
 from archive.search.backends import current_backend
 from archive.search.backends.base import COUNT_CAP, TIERS, Plan
@@ -92,7 +92,7 @@ def search(request):
         return results
     if parsed.positive:
         results.matched_entities, results.name_choices = add_entity_links(parsed, public=request.public)
-        add_base_forms(parsed)
+        add_other_forms(parsed)
         results.words = parsed.words()
     if not parsed.clauses and not request.has_filters and not request.impossible:
         return results
@@ -149,7 +149,7 @@ def exhaustive_top(query, limit):
     ts_rank_cd): what the tiers are measured against, never shown to readers."""
     parsed = parse(query)
     add_entity_links(parsed)
-    add_base_forms(parsed)
+    add_other_forms(parsed)
     plan = make_plan(parsed, SearchRequest(query=query))
     return [] if plan.is_empty else current_backend().exhaustive(plan, limit)
 
@@ -304,17 +304,18 @@ def add_entity_links(parsed, public=True):
     return unique, choices
 
 
-def add_base_forms(parsed):
-    """Let an inflected Ukrainian or Russian word find its other forms: each single Cyrillic word
-    looked for also as its base forms, which the index holds for every form in the text
-    (Article.base_forms). "Сибігою" then finds "Сибіга" and "Сибігу"; phrases stay as written."""
+def add_other_forms(parsed):
+    """Let a word find its other forms: each single word is also looked for as its base forms
+    (Ukrainian and Russian) and its sound tokens, which the index holds for every word of the
+    text (Article.search_forms). "Сибігою" then finds "Сибіга", and "Hordiienko" finds
+    "Hordiyenko" and "Гордієнком"; phrases stay as written."""
     clauses = []
     for clause in parsed.clauses:
         options = list(clause.options)
         if not clause.negated:
             for option in clause.options:
                 if isinstance(option, Words) and not option.is_phrase:
-                    options += [Words((form,)) for form in base_forms(option.words[0]) if form not in STOP_WORDS]
+                    options += [Words((form,)) for form in query_forms(option.words[0]) if form not in STOP_WORDS]
         clauses.append(Clause(unique_options(options), clause.negated))
     parsed.clauses = clauses
 

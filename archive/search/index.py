@@ -1,8 +1,8 @@
 """The full-text index, kept in step with the archive by the database itself.
 
 One row per article, whatever its status, so the editors' admin searches with
-it too. Its document holds the headline, standfirst and body, the base forms of
-their Ukrainian and Russian words (Article.base_forms), plus tokens for
+it too. Its document holds the headline, standfirst and body, the other forms of
+their words (Article.search_forms: base forms, sounds of names), plus tokens for
 what filters and entity-aware matching need: each linked entity
 (`entperson12`), the types of its incidents (`typebattle`) and its publication
 (`pub` + hex of the name). Tokens pass through the same tokenizer as queries,
@@ -36,28 +36,35 @@ from archive.search.suggestions import refresh_vocabulary
 
 def schema_for(connection):
     schema = PostgresSchema() if connection.vendor == "postgresql" else SQLiteSchema()
-    schema.base_forms = has_base_forms(connection)
+    schema.search_forms = has_search_forms(connection)
     return schema
 
 
-def has_base_forms(connection):
-    """Whether articles have their base_forms column: not in an archive migrated back before
+# Whether articles have their search_forms column, by database alias: asked once per process,
+# and again after every migrate, the only thing that changes it.
+_has_search_forms = {}
+
+
+def has_search_forms(connection):
+    """Whether articles have their search_forms column: not in an archive migrated back before
     migration 0014, where the index must be made without it."""
-    article = tables()[0]
-    if article not in connection.introspection.table_names():
-        return False  # migrated back to zero: only the index's removal is left to do
-    with connection.cursor() as cursor:
-        columns = connection.introspection.get_table_description(cursor, article)
-    return any(column.name == "base_forms" for column in columns)
+    if connection.alias not in _has_search_forms:
+        article = tables()[0]
+        if article not in connection.introspection.table_names():
+            return False  # migrated back to zero: only the index's removal is left to do
+        with connection.cursor() as cursor:
+            columns = connection.introspection.get_table_description(cursor, article)
+        _has_search_forms[connection.alias] = any(column.name == "search_forms" for column in columns)
+    return _has_search_forms[connection.alias]
 
 
 SCHEMA_VERSION = 8
 
 
 def layout(connection):
-    """The index's layout: its schema's version, and whether it holds base forms (1) or not (0).
-    A migration that adds or drops base_forms then rebuilds the index as any new layout does."""
-    return SCHEMA_VERSION * 10 + int(has_base_forms(connection))
+    """The index's layout: its schema's version, and whether it holds search forms (1) or not (0).
+    A migration that adds or drops search_forms then rebuilds the index as any new layout does."""
+    return SCHEMA_VERSION * 10 + int(has_search_forms(connection))
 
 
 META_TABLE = "archive_search_meta"
@@ -168,6 +175,7 @@ def drop_triggers_before_migrate(sender, using="default", plan=None, **kwargs):
     install_after_migrate puts the triggers back and indexes what changed meanwhile.
     """
     connection = connections[using]
+    _has_search_forms.pop(using, None)
     ours = [migration for migration, _backwards in plan or [] if migration.app_label == sender.label]
     if connection.vendor != "sqlite" or not ours or installed_version(connection) is None:
         return
@@ -181,6 +189,7 @@ def install_after_migrate(sender, using="default", **kwargs):
     """After every migrate: (re)create the index's triggers for the entity kinds there are now,
     and fill the index if it was just created on an archive that has articles."""
     connection = connections[using]
+    _has_search_forms.pop(using, None)
     article = tables()[0]
     dropped_at = _triggers_dropped_at.pop(using, None)
     if article not in connection.introspection.table_names():

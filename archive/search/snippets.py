@@ -1,8 +1,8 @@
 """Highlighted snippets: where in an article the searched words occur.
 
 Computed in Python for the twenty results shown, the same on every database:
-words match when their folded English stems match, as in the index, or, for
-Ukrainian and Russian words, when one's base form is the other (archive.lib.morphology).
+words match when their folded English stems match, as in the index, or when one is
+another form of the other (archive.lib.search_forms): a base form, a name alike in sound.
 """
 
 import re
@@ -13,6 +13,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from archive.lib.morphology import base_forms
+from archive.lib.search_forms import sound_tokens
 from archive.lib.text import fold
 
 PASSAGE = 220  # characters in a snippet: about 35 words
@@ -31,8 +32,10 @@ def stem(word):
 
 @lru_cache(maxsize=50_000)
 def forms(word):
-    """The stems a word of the text is marked for: its own, and its base forms' if it is inflected."""
-    return frozenset([stem(word), *(stem(form) for form in base_forms(word))])
+    """The stems a word of the text is marked for: its own, its base forms', and if it is
+    capitalised (a name, as the index holds them) its sound tokens'."""
+    others = [*base_forms(word), *(sound_tokens(word) if word[:1].isupper() else ())]
+    return frozenset([stem(word), *(stem(form) for form in others)])
 
 
 def plain_text(markdown):

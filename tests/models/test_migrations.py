@@ -94,10 +94,10 @@ def test_an_article_written_while_a_migration_runs_is_indexed_when_it_ends():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_articles_stored_before_base_forms_are_found_by_them_after_the_migration():
+def test_articles_stored_before_search_forms_are_found_by_them_after_the_migration():
     make_article(headline="Зустріч у Харкові", body="Президент зустрівся з міністром Сибігою.")
     migrate("archive", "0013_alias_language")
-    assert found("Сибіга") == []  # no base forms before 0014: only the words as written
+    assert found("Сибіга") == []  # no other forms before 0014: only the words as written
 
     migrate()
 

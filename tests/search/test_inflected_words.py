@@ -75,3 +75,29 @@ def test_an_inflected_surname_names_the_person(client):
 
     assert "Foreign minister in Brussels" in found_set("Сибігою")
     assert "Andrii Sybiha" in matched_block(page).text
+
+
+def test_a_name_finds_articles_that_spell_it_otherwise_though_they_are_not_linked(client):
+    make_person("Oleksandr Hordiienko")
+    make_article(headline="Governor on the repairs", body="Oleksandr Hordiyenko said the work would take a month.")
+    make_article(headline="Звернення голови", body="Голова області Олександр Гордієнко звернувся до мешканців.")
+    make_article(headline="Unrelated", body="Horodenko opened a restaurant.")  # another name
+
+    assert found_set("Hordiienko") == {"Governor on the repairs", "Звернення голови"}
+    assert found_set("Hordienko") == {"Governor on the repairs", "Звернення голови"}
+    page = get_page(client, q="Hordiienko")
+    assert "<mark>Hordiyenko</mark>" in " ".join(snippets(page))
+
+
+def test_a_name_in_ukrainian_finds_its_inflected_form_and_a_latin_spelling():
+    make_article(headline="Report", body="Журналісти поговорили з Гордієнком після зустрічі.")
+    make_article(headline="Another report", body="Hordienko visited the plant.")
+
+    assert found_set("Гордієнко") == {"Report", "Another report"}
+
+
+def test_a_common_word_is_not_widened_past_what_it_says():
+    make_article(headline="Grain exports", body="Farmers said the harvest was late.")
+    make_article(headline="Saidov appointed", body="A new envoy.")
+
+    assert found_set("said") == {"Grain exports"}

@@ -17,6 +17,8 @@ from archive.tools.benchmarks import (
     measure_tagging,
 )
 from archive.tools.benchmarks.loading import describe_loading, ensure_database_exists, generation_row, record_generation
+from archive.tools.benchmarks.names import describe as describe_names
+from archive.tools.benchmarks.names import measure_names
 from archive.tools.benchmarks.report import heading, table, write_results
 
 # A fixed last day, so that the same --articles and --seed always give the same archive.
@@ -73,6 +75,8 @@ class Command(BaseCommand):
         self.stderr.write("Timing entity suggestions...")
         tagging = measure_tagging(repeat=repeat, sample=200 if quick else 1000, seed=seed)
         timed.append(tagging["suggest"])
+        self.stderr.write("Searching the labelled names...")
+        names = measure_names(seed=seed)
         self.stderr.write("Timing export, import and index rebuild...")
         loading = measure_loading(min(import_sample, articles), settings.BASE_DIR / "var" / "bench")
         figures = [generation_row(), *describe_loading(loading, articles), *self.search_figures(searches, overlaps)]
@@ -85,6 +89,7 @@ class Command(BaseCommand):
         )
         if tagging["build_100k_seconds"] is not None:
             figures.append(("entity matcher built from 100,000 spellings", f"{tagging['build_100k_seconds']:.2f} s"))
+        figures += describe_names(names)
         quality = tagging["quality"]
         figures.append(
             (

@@ -47,15 +47,15 @@ class Plan:
 class Schema:
     """What each database's index schema shares: which of the articles' columns it reads."""
 
-    base_forms = True  # whether articles have the column (archive.search.index.has_base_forms)
+    search_forms = True  # whether articles have the column (archive.search.index.has_search_forms)
 
-    def base_forms_of(self, alias):
-        """The base forms of article `alias`'s words, or nothing before the column existed."""
-        return f"{alias}.base_forms" if self.base_forms else "''"
+    def search_forms_of(self, alias):
+        """The other forms of article `alias`'s words, or nothing before the column existed."""
+        return f"{alias}.search_forms" if self.search_forms else "''"
 
     def derived(self):
         """Columns derived from the text that a write may change alone."""
-        return ["base_forms"] if self.base_forms else []
+        return ["search_forms"] if self.search_forms else []
 
 
 class Backend:

@@ -18,7 +18,7 @@ class PostgresSchema(Schema):
     `head_vector`: headline (A), standfirst and tokens (B), with positions, small enough
     to stay in the row; it ranks and decides the second tier. `headline_vector`: its A
     part, for the headline tier (with statistics of its own, see PostgresBackend.where). `body_vector`:
-    the body and the base forms of its Cyrillic words (C), stored out of line, read only to check a
+    the body and the other forms of its words (C), stored out of line, read only to check a
     phrase. `terms`: every lexeme of both, without positions: what the GIN index and the row-by-row
     checks use.
     """
@@ -50,10 +50,10 @@ class PostgresSchema(Schema):
         )
 
     def body_vector(self, alias):
-        # The base forms of its Ukrainian and Russian words (Article.base_forms) count as the body.
+        # The other forms of its words (Article.search_forms) count as the body.
         return (
             f"setweight(to_tsvector('{self.config}', {alias}.body) || "
-            f"to_tsvector('{self.config}', {self.base_forms_of(alias)}), 'C')"
+            f"to_tsvector('{self.config}', {self.search_forms_of(alias)}), 'C')"
         )
 
     def upsert_from(self, where):

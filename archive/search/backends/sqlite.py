@@ -28,9 +28,9 @@ class SQLiteSchema(Schema):
     def insert_from(self, alias, where):
         article = tables()[0]
         return (
-            f"INSERT INTO {self.table}(rowid, headline, standfirst, body, tokens, base_forms) "
+            f"INSERT INTO {self.table}(rowid, headline, standfirst, body, tokens, search_forms) "
             f"SELECT {self.key(alias)}, {alias}.headline, {alias}.standfirst, {alias}.body, {self.tokens(alias)}, "
-            f"{self.base_forms_of(alias)} "
+            f"{self.search_forms_of(alias)} "
             # In rowid order: FTS5 writes its pending terms out as a new segment whenever a rowid is
             # lower than the last, and an unpublished article's key is above every published one's.
             # Unordered, a batch of 5,000 made a segment every few rows: 35 s, not 1 s, at 100,000.
@@ -115,7 +115,7 @@ class SQLiteSchema(Schema):
     def create_table(self):
         return (
             f"CREATE VIRTUAL TABLE IF NOT EXISTS {self.table} USING fts5("
-            "headline, standfirst, body, tokens, base_forms, tokenize = 'porter unicode61 remove_diacritics 2')"
+            "headline, standfirst, body, tokens, search_forms, tokenize = 'porter unicode61 remove_diacritics 2')"
         )
 
     def set_deferred(self, cursor, deferred):
@@ -187,7 +187,7 @@ class SQLiteBackend(Backend):
 
     def exhaustive(self, plan, limit):
         """Keys ranked by bm25 over every match (headline 10, standfirst 4, body 1, entities 4,
-        base forms 1)."""
+        other forms 1)."""
         rows = self.run(
             "rowid", plan, None, "ORDER BY bm25(archive_search, 10.0, 4.0, 1.0, 4.0, 1.0) LIMIT %s", [limit]
         )

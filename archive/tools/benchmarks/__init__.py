@@ -1,7 +1,8 @@
 """Timing the archive as readers, editors and importers use it; see `manage.py benchmark`.
 
 `public`: pages, search and entity suggestions; `editors`: the admin's lists, pickers and
-saves; `loading`: generating, importing and indexing; `report`: the tables and where they go.
+saves; `loading`: generating, importing and indexing; `names`: a labelled set of name searches,
+for recall and precision; `report`: the tables and where they go.
 """
 
 from archive.tools.benchmarks.editors import measure_admin

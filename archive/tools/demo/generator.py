@@ -18,6 +18,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.utils import timezone
 
+from archive.lib.search_forms import search_forms_of_text
 from archive.lib.text import name_key, slug_base
 from archive.models import (
     ENTITY_KINDS,
@@ -502,6 +503,7 @@ def write_articles(demo, moments, slugs):
                 slug=slug,
                 standfirst=standfirst,
                 body="\n\n".join(paragraphs),
+                search_forms=search_forms_of_text(headline, standfirst, "\n\n".join(paragraphs)),
                 byline=f"{rng.choice(data.REPORTER_FIRST)} {rng.choice(data.REPORTER_LAST)}",
                 publication=rng.choices(publications, publication_weights)[0],
                 dateline=dateline,
