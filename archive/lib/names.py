@@ -8,7 +8,8 @@ and Zelenskyy. Each name and alias is given keys under which such spellings are 
   the script alone does not say which language a name is in, and the two read и, г and
   е differently), then folded alike;
 - a sound key of each: the letters transliteration systems disagree on made equal
-  (y, j and i; kh and h; w and v; doubled letters), so Zelenskyy and Zelensky meet.
+  (y, j and i; kh, ch and h; w and v; doubled letters; Polish sz and cz, German sch and
+  tsch), so Zelenskyy and Zelensky meet, and Szewczenko and Schewtschenko meet Shevchenko.
 
 A name's parts (a surname, a distinctive word of a place's name) get the same keys, so
 that a reader's "Zelensky" finds Volodymyr Zelenskyy.
@@ -30,8 +31,13 @@ _MARKS = re.compile(r"[ʹʺʼ'’`´]")
 _SOUNDS = [
     (re.compile(pattern), replacement)
     for pattern, replacement in [
-        (r"kh", "h"),
-        (r"ph", "f"),
+        (r"ph", "f"),  # first: the p and h of "Pylypchuk" are not one sound
+        # Polish and German write ш and ч so; ч (ch) and х (kh) are then one, as ch is х to both.
+        (r"tsch", "ch"),
+        (r"sch", "sh"),
+        (r"sz", "sh"),
+        (r"cz", "ch"),
+        (r"[kc]h", "h"),
         (r"[yj]", "i"),
         (r"w", "v"),
         (r"([a-z])\1+", r"\1"),  # doubled letters; never digits: the 100th brigade is not the 10th

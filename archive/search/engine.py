@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from archive.lib.search_forms import query_forms
+from archive.lib.names import is_cyrillic
+from archive.lib.search_forms import names_in, query_forms, sound_tokens
 from archive.models import Article
 from archive.search.backends import current_backend
 from archive.search.backends.base import COUNT_CAP, TIERS, Plan
@@ -26,7 +27,17 @@ from archive.search.keys import (
     sort_key,
 )
 from archive.search.keys import type_token as incident_type_token
-from archive.search.query import BREAK, MAX_PHRASE_WORDS, STOP_WORDS, Clause, EntityMention, Words, parse, words_of
+from archive.search.query import (
+    BREAK,
+    MAX_PHRASE_WORDS,
+    STOP_WORDS,
+    Clause,
+    EntityMention,
+    NameSounds,
+    Words,
+    parse,
+    words_of,
+)
 from archive.search.recognition import entities_named
 
 PAGE_SIZE = 20
@@ -332,7 +343,18 @@ def entity_options(named):
             # matched alike by both databases, which drop those words; its link still matches.
             if words and words[0] not in STOP_WORDS and words[-1] not in STOP_WORDS:
                 options.append(Words(words))
+            if kind.key == "person" and (sounds := name_sounds(spelling)):
+                options.append(sounds)
     return options
+
+
+def name_sounds(spelling):
+    """NameSounds of a person's Latin spelling of two names or more: "Oleksandr Hordiienko"
+    then finds "Oleksandr Hordiyenko" and "Олександр Гордієнко" in an article not linked to him."""
+    if is_cyrillic(spelling):
+        return None  # its romanisations are spellings of their own, or not the person's
+    tokens = [sound_tokens(word)[0] for word in names_in(spelling) if sound_tokens(word)]
+    return NameSounds(tuple(tokens)) if len(tokens) >= 2 else None
 
 
 def unique_options(options):

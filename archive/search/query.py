@@ -44,6 +44,19 @@ class Words:
 
 
 @dataclass(frozen=True)
+class NameSounds:
+    """The sound tokens of a name's words (archive.lib.search_forms), all somewhere in an
+    article's other forms, in any order: a full name, however the article spells it."""
+
+    words: tuple
+    is_phrase = False
+
+    @property
+    def text(self):
+        return " ".join(self.words)
+
+
+@dataclass(frozen=True)
 class EntityMention:
     """Articles linked to an entity, whatever their text calls it."""
 

@@ -101,3 +101,14 @@ def test_a_common_word_is_not_widened_past_what_it_says():
     make_article(headline="Saidov appointed", body="A new envoy.")
 
     assert found_set("said") == {"Grain exports"}
+
+
+def test_a_full_name_finds_an_unlinked_article_that_spells_it_otherwise_but_not_a_namesake():
+    make_person("Serhii Pylypchuk")
+    make_person("Vasyl Pylypchuk")
+    make_article(headline="Harvest report", body="Serhii Pilipchuk said the harvest was late.")
+    make_article(headline="Звіт", body="Сергій Пилипчук повідомив про затримку.")
+    make_article(headline="Other", body="Vasyl Pilipchuk said nothing.")
+
+    assert found_set("Serhii Pylypchuk") == {"Harvest report", "Звіт"}
+    assert found_set("Vasyl Pylypchuk") == {"Other"}

@@ -130,3 +130,17 @@ def test_spellings_meet_under_one_sound_key():
     assert spelling_keys("Київ")["kyyiv"] == "romanised"
     assert sound_key("kyiv") == sound_key("kyyiv")
     assert sound_key("100th brigade") != sound_key("10th brigade")
+
+
+@pytest.mark.parametrize("polish_or_german", ["Szewczenko", "Schewtschenko"])
+def test_polish_and_german_spellings_find_the_person(polish_or_german):
+    person = make_person("Taras Shevchenko")
+    make_article(headline="Poet honoured", body="Flowers were laid.", people=[person])
+
+    assert found_set(polish_or_german) == {"Poet honoured"}
+
+
+def test_a_polish_spelling_in_the_text_is_found_by_the_recorded_one():
+    make_article(headline="Kharkiv under fire", body="Mer Charkowa Ihor Terechow mówił o ostrzale.")
+
+    assert found_set("Terekhov") == {"Kharkiv under fire"}

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 
 from archive.search.keys import entity_token
-from archive.search.query import EntityMention
+from archive.search.query import EntityMention, NameSounds
 
 TIERS = (3, 2, 1)
 
@@ -97,3 +97,8 @@ def option_text(option):
     if isinstance(option, EntityMention):
         return entity_token(option.kind, option.entity_id), False
     return " ".join(option.words), True
+
+
+def in_body_only(option):
+    """Whether the option matches only where the body tier looks (NameSounds: the other forms)."""
+    return isinstance(option, NameSounds)

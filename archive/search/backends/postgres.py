@@ -3,7 +3,7 @@ by triggers, and the plan of a search compiled to tsquery."""
 
 from django.db import connection
 
-from archive.search.backends.base import COUNT_CAP, FEW_MATCHES, Backend, Schema, option_text
+from archive.search.backends.base import COUNT_CAP, FEW_MATCHES, Backend, Schema, in_body_only, option_text
 from archive.search.keys import EPOCH_OFFSET, EVERY_ARTICLE, ID_BITS, UNPUBLISHED, tables, token_rows
 
 
@@ -240,6 +240,8 @@ class PostgresBackend(Backend):
             options = []
             for option in clause.options:
                 text, is_text = option_text(option)
+                if in_body_only(option):
+                    continue  # other forms are in the body's vector
                 if is_text:
                     options.append(f"to_tsquery('{self.schema.config}', %s)")
                     params.append(" <-> ".join(f"{word}:{weights}" for word in option.words))

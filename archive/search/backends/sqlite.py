@@ -3,7 +3,7 @@ deferred), and the plan of a search compiled to an FTS5 MATCH."""
 
 from django.db import connection
 
-from archive.search.backends.base import Backend, Schema, option_text
+from archive.search.backends.base import Backend, Schema, in_body_only, option_text
 from archive.search.keys import EPOCH_OFFSET, EVERY_ARTICLE, ID_BITS, UNPUBLISHED, tables, token_rows
 
 
@@ -134,7 +134,10 @@ class SQLiteBackend(Backend):
             options = []
             for option in clause.options:
                 text, is_text = option_text(option)
-                if not is_text:
+                if in_body_only(option):
+                    if columns is None:
+                        options.append("(" + " AND ".join(f'{{search_forms}} : "{w}"' for w in option.words) + ")")
+                elif not is_text:
                     if columns is None or "tokens" in columns:
                         options.append(f'{{tokens}} : "{text}"')
                 elif columns is None:
