@@ -237,8 +237,11 @@ class Matcher:
             readings.append((inflected, "inflection", "inflection"))
         for words, whole_how, part_how in readings:
             for first, last, spellings in self.scan(self.sounds, words, breaks):
+                # Alike in sound is a name only as names are written: "line" is not Lynne.
+                if not tokens[first].group()[:1].isupper():
+                    continue
                 if all(part for _spelling, part in spellings):
-                    if first != last or not tokens[first].group()[:1].isupper():
+                    if first != last:
                         continue
                     hits.append((first, last, spellings, part_how))
                 else:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from archive.lib.morphology import base_forms
 from archive.lib.names import is_cyrillic
 from archive.lib.search_forms import names_in, query_forms, sound_tokens
 from archive.models import Article
@@ -38,7 +39,7 @@ from archive.search.query import (
     parse,
     words_of,
 )
-from archive.search.recognition import entities_named
+from archive.search.recognition import common_words, entities_named
 
 PAGE_SIZE = 20
 # Facets are counted over the first CANDIDATES results, read in the order shown. Each tier of
@@ -284,7 +285,8 @@ def add_entity_links(parsed, public=True):
     """
     runs = runs_of_words(parsed)
     singles = [option.text for clause in parsed.positive for option in clause.options if isinstance(option, Words)]
-    recognised = entities_named({key for _clauses, key in runs} | set(singles), public)
+    parsed.common = common_words(singles)
+    recognised = entities_named({key for _clauses, key in runs} | set(singles), public, parsed.common)
     named = recognised.named
     choices = [(text, recognised.choices[text]) for text in singles if text in recognised.choices]
     if not named:
@@ -326,7 +328,10 @@ def add_other_forms(parsed):
         if not clause.negated:
             for option in clause.options:
                 if isinstance(option, Words) and not option.is_phrase:
-                    options += [Words((form,)) for form in query_forms(option.words[0]) if form not in STOP_WORDS]
+                    word = option.words[0]
+                    # A common word is not a name spelt otherwise: only its base forms.
+                    forms = base_forms(word) if word in parsed.common else query_forms(word)
+                    options += [Words((form,)) for form in forms if form not in STOP_WORDS]
         clauses.append(Clause(unique_options(options), clause.negated))
     parsed.clauses = clauses
 

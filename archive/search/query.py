@@ -86,6 +86,9 @@ class ParsedQuery:
     # The plain words as typed, common ones included: (word, its clause or None), or BREAK.
     # Entity names are looked for in it, so "Security Service of Ukraine" is found unquoted.
     sequence: list = field(default_factory=list)
+    # Its words that are common words of the archive (search.recognition.common_words): never
+    # taken for a name alike in sound.
+    common: frozenset = frozenset()
 
     @property
     def positive(self):

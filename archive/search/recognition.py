@@ -16,11 +16,15 @@ from django.db.models import Count
 
 from archive.lib.morphology import base_forms
 from archive.lib.names import STRENGTH, is_cyrillic, spelling_keys
-from archive.models import ENTITY_KINDS, NameKey
+from archive.models import ENTITY_KINDS, NameKey, SearchWord
 from archive.search.query import STOP_WORDS
 
 # A part shared by namesakes stands for one of them alone when it covers this many times more.
 DOMINANT = 5
+# A word in this many of the latest headlines and standfirsts (the "did you mean" vocabulary) is
+# a word, not a name misspelt: "line" is not the place Lynne, though alike in sound. The text
+# search still finds every article that writes it.
+COMMON_WORD = 50
 # Readings of an inflected Cyrillic text looked up, at most: each word in its base forms.
 MAX_READINGS = 12
 # A part shared by more entities than this says nothing about which one is meant.
@@ -35,8 +39,9 @@ class Recognised:
     how: dict = field(default_factory=dict)  # {text: "exact" | "romanised" | "sound" | "part"}
 
 
-def entities_named(texts, public=True):
-    """A Recognised for `texts`; only entities readers may see, unless not `public` (the admin)."""
+def entities_named(texts, public=True, common=frozenset()):
+    """A Recognised for `texts`; only entities readers may see, unless not `public` (the admin).
+    Texts in `common` (common_words) are never taken for a name only alike in sound."""
     keys = {text: query_keys(text) for text in texts}
     wanted = set().union(*keys.values()) if keys else set()
     result = Recognised()
@@ -70,6 +75,9 @@ def entities_named(texts, public=True):
         # A part shared by more than MAX_NAMESAKES says nothing: dropped before anything is read.
         if not rank[0] or (text not in in_full and len(found) <= MAX_NAMESAKES)
     }
+    for text in [text for text, (rank, _found) in best.items() if rank[1] >= STRENGTH["sound"]]:
+        if text.casefold() in common:
+            del best[text]
     visible = visible_ids([pair for _rank, found in best.values() for pair in found], public)
     decided = {}  # text -> (named or choices, [(kind, id)], how)
     shared = {}
@@ -116,6 +124,17 @@ def query_keys(text):
         for key in spelling_keys(reading):
             keys.setdefault(key, "inflection")
     return keys
+
+
+def common_words(texts):
+    """Those of `texts` (single words, folded) that are common words of the archive's text
+    (see COMMON_WORD): one query, none for a query without a word that could sound like a name."""
+    words = {text.casefold() for text in texts if " " not in text.strip() and len(text) >= MIN_PART_LENGTH}
+    if not words:
+        return frozenset()
+    return frozenset(
+        SearchWord.objects.filter(word__in=words, articles__gte=COMMON_WORD).values_list("word", flat=True)
+    )
 
 
 def usable_part(text):

@@ -109,3 +109,10 @@ def test_auto_tag_links_a_ukrainian_wire_file_by_inflected_names(tmp_path):
     article = Article.objects.get()
     assert list(article.people.all()) == [person]
     assert list(article.places.all()) == [place]
+
+
+def test_a_word_in_lower_case_is_not_a_name_alike_in_sound():
+    make_place("Lynne")
+
+    assert named(article_saying("The front line moved east.")) == set()
+    assert named(article_saying("Residents of Lyne were evacuated.")) == {("place", "Lynne")}

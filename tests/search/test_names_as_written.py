@@ -144,3 +144,19 @@ def test_a_polish_spelling_in_the_text_is_found_by_the_recorded_one():
     make_article(headline="Kharkiv under fire", body="Mer Charkowa Ihor Terechow mówił o ostrzale.")
 
     assert found_set("Terekhov") == {"Kharkiv under fire"}
+
+
+def test_a_common_word_alike_in_sound_to_a_name_is_searched_as_a_word():
+    from archive.models import SearchWord
+    from archive.search.recognition import COMMON_WORD
+
+    lynne = make_place("Lynne")
+    make_article(headline="Shelling in Lynne", body="Houses burned.", places=[lynne])
+    make_article(headline="The front line moved", body="Troops withdrew.")
+    SearchWord.objects.create(word="line", articles=COMMON_WORD * 10)
+
+    results = search(SearchRequest(query="line"))
+
+    assert [article.headline for article in results.articles] == ["The front line moved"]
+    assert results.matched_entities == []
+    assert found_set("Lyne") == {"Shelling in Lynne"}  # a rare word still reads as the name
