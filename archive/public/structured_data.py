@@ -1,5 +1,7 @@
 """schema.org descriptions of pages, for search engines and link previews."""
 
+from archive.lib.moments import machine_readable
+
 SCHEMA_TYPES = {"person": "Person", "place": "Place", "organisation": "Organization", "incident": "Event"}
 
 
@@ -30,13 +32,13 @@ def news_article(article, groups, request):
         "headline": article.headline,
         "url": url,
         "mainEntityOfPage": url,
-        "dateModified": max(filter(None, [article.updated_at, article.published_at])).isoformat(),
+        "dateModified": machine_readable(max(filter(None, [article.updated_at, article.published_at]))),
         "isAccessibleForFree": True,
         "inLanguage": "en",
         "publisher": {"@type": "Organization", "name": article.publication or "Newsroom Archive"},
     }
     if article.published_at:  # a draft seen in preview has no publication time yet
-        data["datePublished"] = article.published_at.isoformat()
+        data["datePublished"] = machine_readable(article.published_at)
     if article.standfirst:
         data["description"] = article.standfirst
     if article.byline:
@@ -64,7 +66,11 @@ def news_article(article, groups, request):
     if citations:
         data["citation"] = citations
     corrections = [
-        {"@type": "CorrectionComment", "text": correction.text, "datePublished": correction.published_at.isoformat()}
+        {
+            "@type": "CorrectionComment",
+            "text": correction.text,
+            "datePublished": machine_readable(correction.published_at),
+        }
         for correction in article.corrections.all()
     ]
     if corrections:

@@ -6,6 +6,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from archive.lib.moments import machine_readable
 from archive.public.rendering import render_markdown
 
 register = template.Library()
@@ -17,6 +18,12 @@ JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0
 @register.filter(name="markdown")
 def markdown_filter(text):
     return render_markdown(text or "")
+
+
+@register.filter
+def machine_time(moment):
+    """A `<time datetime>` value: whole seconds (HTML allows three digits of fraction at most)."""
+    return machine_readable(moment)
 
 
 @register.filter

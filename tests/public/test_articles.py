@@ -2,6 +2,7 @@
 and withdrawn articles answering 410 wherever they were."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -18,6 +19,7 @@ from tests.helpers.builders import (
     make_scheduled,
     make_withdrawn,
 )
+from tests.helpers.pages import Page
 from tests.helpers.public import assert_nothing_hidden, hidden_articles, hours_ago, html_of, structured_data, withdraw
 
 pytestmark = pytest.mark.django_db
@@ -77,7 +79,7 @@ def test_article_page_describes_itself_as_a_schema_org_news_article(client):
     data = structured_data(html_of(client, article.get_absolute_url()))
     assert data["@type"] == "NewsArticle"
     assert data["headline"] == "Ukraine captures soldiers"
-    assert data["datePublished"] == article.published_at.isoformat()
+    assert data["datePublished"] == article.published_at.replace(microsecond=0).isoformat()
     assert data["author"] == [{"@type": "Person", "name": "Olena Kovalenko"}]
     assert data["publisher"]["name"] == "Northern Wire"
     assert [thing["name"] for thing in data["about"]] == [incident.name]
@@ -254,3 +256,22 @@ def test_a_withdrawn_article_is_on_no_public_list_feed_sitemap_or_search(client)
     }
     search = client.get("/search/", {"q": "Quillmarker"})  # the page repeats the words searched for
     assert search.context["results"].total == 0 and withdrawn.get_absolute_url() not in search.content.decode()
+
+
+MACHINE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$")
+
+
+def test_every_time_is_written_to_the_second_though_saved_with_microseconds(client):
+    moment = timezone.now().replace(microsecond=123456) - datetime.timedelta(days=2)
+    article = make_article(headline="Saved through the admin", published_at=moment)
+    Correction.objects.create(article=article, text="A date was wrong.", published_at=moment)
+    Article.objects.filter(pk=article.pk).update(updated_at=moment + datetime.timedelta(hours=5))
+
+    page = Page(client.get(article.get_absolute_url()).content.decode())
+    home = Page(client.get("/").content.decode())
+
+    times = [value for value, _text in page.times() + home.times()]
+    assert times and all(MACHINE_TIME.match(value) for value in times), times
+    (news,) = [block for block in page.json_ld() if block.get("@type") == "NewsArticle"]
+    stamps = [news["datePublished"], news["dateModified"], news["correction"][0]["datePublished"]]
+    assert all(MACHINE_TIME.match(value) for value in stamps), stamps
