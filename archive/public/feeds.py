@@ -154,6 +154,9 @@ class CorrectionsFeed(Feed):
     def item_pubdate(self, correction):
         return correction.published_at
 
+    def item_updateddate(self, correction):
+        return correction.published_at  # Atom requires every entry's <updated>; a correction is not edited
+
 
 class CorrectionsAtomFeed(CorrectionsFeed):
     feed_type = Atom1Feed

@@ -431,3 +431,33 @@ def test_corrections_feed_runs_a_fixed_number_of_queries(client, django_assert_m
         response = client.get(corrections_url(fmt))
 
     assert len(feedparser.parse(response.content).entries) == min(count, 30)
+
+
+# ---------------------------------------------------------------- what Atom requires of every feed
+
+
+def atom_root(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return ET.fromstring(response.content)
+
+
+def test_every_atom_entry_of_every_feed_has_its_updated_time(client):
+    place = make_place("Kherson")
+    article = make_article(headline="Grain corridor reopens", places=[place])
+    make_correction(article, "The port was Odesa, not Mykolaiv.")
+
+    for url in [latest_url("atom"), corrections_url("atom"), entity_url("atom", place), "/search/feed/?q=grain"]:
+        entries = list(atom_root(client, url).iter(f"{ATOM}entry"))
+        assert entries, url
+        assert all(entry.findtext(f"{ATOM}updated") for entry in entries), url  # RFC 4287, 4.1.2
+
+
+def test_a_search_feed_links_to_itself_and_to_its_page_with_the_search_kept(client):
+    make_article(headline="Grain corridor reopens", publication="Northern Wire")
+
+    root = atom_root(client, "/search/feed/?q=grain+corridor&publication=Northern+Wire&page=3")
+
+    links = {link.get("rel") or "alternate": link.get("href") for link in root.findall(f"{ATOM}link")}
+    assert links["self"] == f"{SITE}/search/feed/?q=grain+corridor&publication=Northern+Wire"
+    assert links["alternate"] == f"{SITE}/search/?q=grain+corridor&publication=Northern+Wire"

@@ -1,5 +1,7 @@
 """The search page and a feed for any search."""
 
+from dataclasses import dataclass
+
 from django.db.models import prefetch_related_objects
 from django.shortcuts import render
 from django.urls import reverse
@@ -91,6 +93,12 @@ def feed_parameters(parameters):
     return {name: parameters.getlist(name) for name in parameters if name not in {"page", "order"}}
 
 
+@dataclass
+class FollowedSearch:
+    request: SearchRequest
+    query_string: str  # the search's parameters, as the feed's own address and its page's carry them
+
+
 class SearchFeed(ArticleFeed):
     """The newest articles matching any search, for researchers to follow a query."""
 
@@ -101,23 +109,24 @@ class SearchFeed(ArticleFeed):
         search_request, _notes = form.search_request()
         search_request.order = "newest"
         search_request.page = 1
-        return search_request
+        return FollowedSearch(search_request, urlencode(feed_parameters(request.GET), doseq=True))
 
-    def title(self, search_request):
-        return (
-            f"Newsroom Archive: search for “{search_request.query}”"
-            if search_request.query
-            else "Newsroom Archive: search"
-        )
+    def title(self, followed):
+        query = followed.request.query
+        return f"Newsroom Archive: search for “{query}”" if query else "Newsroom Archive: search"
 
-    def link(self, search_request):
-        return reverse("archive:search") + "?" + urlencode({"q": search_request.query})
+    def link(self, followed):
+        return reverse("archive:search") + "?" + followed.query_string
 
-    def subtitle(self, search_request):
+    def feed_url(self, followed):
+        # Atom's rel="self" is this feed's own address: the search is in its query string.
+        return reverse("archive:search_feed") + "?" + followed.query_string
+
+    def subtitle(self, followed):
         return "The newest articles matching this search."
 
-    def items(self, search_request):
-        articles = search(search_request).articles
+    def items(self, followed):
+        articles = search(followed.request).articles
         # Each item names its entities as categories: fetch them for the whole page at once.
         prefetch_related_objects(articles, *(kind.article_field for kind in ENTITY_KINDS.values()))
         return articles
