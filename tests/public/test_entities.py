@@ -268,6 +268,8 @@ def test_incidents_index_filters_by_type_place_and_year(client):
     assert "Lviv battle" not in html_of(client, "/incidents/", place=region.slug)
     assert "Sumy strike" in html_of(client, "/incidents/", place=ukraine.slug)
     assert "Sumy strike" not in html_of(client, "/incidents/", year="2025")
+    # The filter form says where it goes: an empty action is invalid HTML.
+    assert Page(everything).one("form.filters").attrs["action"] == "/incidents/"
 
 
 def test_all_incidents_in_a_village_lists_the_villages_incidents(client):

@@ -155,3 +155,32 @@ def test_a_scheduled_article_is_not_in_the_date_archive_before_its_time(client):
     make_scheduled(headline="Schedulemarker story")
     tomorrow = timezone.now() + datetime.timedelta(days=1)
     assert client.get(f"/archive/{tomorrow.year}/{tomorrow.month}/{tomorrow.day}/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("path", "canonical"),
+    [
+        ("/archive/2024/03/", "/archive/2024/3/"),
+        ("/archive/2024/3/05/", "/archive/2024/3/5/"),
+        ("/archive/02024/", "/archive/2024/"),
+        ("/archive/2024/03/?page=2", "/archive/2024/3/?page=2"),
+    ],
+)
+def test_a_date_written_with_leading_zeros_redirects_to_its_one_address(client, path, canonical):
+    make_article(published_at=datetime.datetime(2024, 3, 5, 12, tzinfo=datetime.UTC))
+
+    response = client.get(path)
+
+    assert response.status_code == 301
+    assert response["Location"] == canonical
+
+
+@pytest.mark.parametrize("page", ["abc", "", "-3", "1.5"])
+def test_a_page_number_that_is_not_one_shows_the_first_page_on_every_list(client, page):
+    place = make_place("Kherson")
+    make_article(headline="Dated story", published_at=datetime.datetime(2024, 3, 5, 12, tzinfo=datetime.UTC))
+    make_article(headline="Placed story", places=[place])
+
+    for path in ["/", "/archive/2024/3/", "/archive/2024/3/5/", place.get_absolute_url(), "/corrections/", "/places/"]:
+        response = client.get(path, {"page": page})
+        assert response.status_code == 200, path

@@ -6,8 +6,9 @@ import itertools
 
 from django.conf import settings
 from django.db.models import Subquery
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.generic.dates import DayArchiveView, MonthArchiveView, YearArchiveView
 
@@ -30,10 +31,16 @@ class ArticleDateArchive:
         return Article.objects.published().order_by("-published_at", "-id")
 
     def paginate_queryset(self, queryset, page_size):
-        requested_page(self.request)
+        # The page as every list reads it: "?page=abc" is page 1 here too, not a 404.
+        self.kwargs[self.page_kwarg] = requested_page(self.request)
         return super().paginate_queryset(queryset, page_size)
 
     def get(self, request, *args, **kwargs):
+        # One address per period: /archive/2025/08/ is /archive/2025/8/, as every link writes it.
+        canonical = reverse(request.resolver_match.view_name, kwargs={k: int(v) for k, v in kwargs.items()})
+        if request.path != canonical:
+            query = request.META.get("QUERY_STRING", "")
+            return HttpResponsePermanentRedirect(canonical + (f"?{query}" if query else ""))
         depends_on(request, self.date_tag())
         return super().get(request, *args, **kwargs)
 
