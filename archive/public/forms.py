@@ -4,8 +4,18 @@ from django import forms
 from django.core.validators import slug_re
 from django.db.models import Q
 
+from archive.lib.text import without_control_characters
 from archive.models import Incident, Place
 from archive.public.coverage import place_and_descendants
+
+
+def without_controls(parameters):
+    """A copy of request parameters with control characters removed from every value: a form's
+    error message repeats what it was given, and they are not allowed in HTML."""
+    cleaned = parameters.copy()
+    for name in cleaned:
+        cleaned.setlist(name, [without_control_characters(value) for value in parameters.getlist(name)])
+    return cleaned
 
 
 class IncidentFilterForm(forms.Form):

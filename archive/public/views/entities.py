@@ -11,7 +11,7 @@ from archive.lib.pagination import counted_page, countless_page
 from archive.models import Incident, Place
 from archive.models.page_tags import coverage_tag, entity_tag, index_tag
 from archive.public import coverage
-from archive.public.forms import IncidentFilterForm
+from archive.public.forms import IncidentFilterForm, without_controls
 from archive.public.timeline import timeline
 from archive.public.views.articles import moved_or_404, shown_entities
 
@@ -142,7 +142,7 @@ def place_index(request, kind):
 
 
 def incident_index(request, kind):
-    form = IncidentFilterForm(request.GET or None)
+    form = IncidentFilterForm(without_controls(request.GET) or None)
     place_is_public = Place.objects.public().filter(pk=OuterRef("place_id"))
     incidents = (
         Incident.objects.public()
