@@ -29,7 +29,9 @@ _UNDECOMPOSED = str.maketrans(
 )
 _WORDS = re.compile(r"\w+")
 # C0 control characters other than tab, newline and carriage return: invisible, and not allowed in XML.
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 controls but tab and newlines, DEL, and the bidirectional embeddings, overrides and isolates:
+# a name holding U+202E (right-to-left override) shows every word after it reversed.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
 
 def fold(text):
@@ -53,7 +55,8 @@ def squash_spaces(text):
 
 
 def without_control_characters(text):
-    """Text with the invisible control characters removed; they would break feeds and sitemaps."""
+    """Text with the invisible control characters removed; they would break feeds and sitemaps,
+    or turn the text after them around."""
     return _CONTROL_CHARACTERS.sub("", text)
 
 

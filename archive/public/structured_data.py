@@ -24,12 +24,24 @@ def thing(kind, entity, request):
     return data
 
 
+# Search engines take at most this many characters of a NewsArticle's headline.
+HEADLINE_LIMIT = 110
+
+
+def shortened(text, limit):
+    """`text`, or as much of it as fits in `limit` characters, cut between words, with "…"."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,;:-") + "…"
+
+
 def news_article(article, groups, request):
     url = request.build_absolute_uri(article.get_absolute_url())
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
-        "headline": article.headline,
+        "headline": shortened(article.headline, HEADLINE_LIMIT),
         "url": url,
         "mainEntityOfPage": url,
         "dateModified": machine_readable(max(filter(None, [article.updated_at, article.published_at]))),

@@ -275,3 +275,14 @@ def test_every_time_is_written_to_the_second_though_saved_with_microseconds(clie
     (news,) = [block for block in page.json_ld() if block.get("@type") == "NewsArticle"]
     stamps = [news["datePublished"], news["dateModified"], news["correction"][0]["datePublished"]]
     assert all(MACHINE_TIME.match(value) for value in stamps), stamps
+
+
+def test_a_long_headline_is_shortened_between_words_for_search_engines(client):
+    headline = "Officials say " + "the talks on grain exports continued late into the night " * 5
+    article = make_article(headline=headline.strip())
+
+    news = structured_data(html_of(client, article.get_absolute_url()))
+
+    assert len(news["headline"]) <= 110
+    assert news["headline"].endswith("…")
+    assert headline.startswith(news["headline"][:-1]) and news["headline"][-2] != " "

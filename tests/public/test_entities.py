@@ -334,3 +334,15 @@ def test_index_pages_run_a_fixed_number_of_queries(client, django_assert_max_num
     for path, bound in [("/people/", 6), ("/places/", 6), ("/incidents/", 9), ("/organisations/", 6)]:
         with django_assert_max_num_queries(bound):
             assert client.get(path).status_code == 200
+
+
+def test_a_bidirectional_override_in_a_name_or_a_search_never_reaches_a_page(client):
+    person = make_person("Olena \u202eKovalenko\u202c")
+    make_article(headline="Kovalenko visits \u2067the front\u2069", people=[person])
+
+    pages = [person.get_absolute_url(), "/", "/people/", "/search/?q=Kovalenko\u202e+front", "/feeds/latest.atom"]
+    for path in pages:
+        text = client.get(path).content.decode()
+        assert not re.search("[\u202a-\u202e\u2066-\u2069]", text), path
+    person.refresh_from_db()
+    assert person.name == "Olena Kovalenko"
