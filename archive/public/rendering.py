@@ -1,6 +1,8 @@
 """Article bodies: Markdown in, sanitised HTML out."""
 
 import threading
+import unicodedata
+from urllib.parse import quote
 
 import markdown
 import nh3
@@ -29,9 +31,23 @@ def sanitise(html):
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=visible_addresses,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
     )
+
+
+def visible_addresses(tag, attribute, value):
+    """A link's address with its invisible characters (spaces, controls, zero-width and
+    direction marks) percent-encoded: no address may hold them, and feed validators and
+    HTML checkers reject a page that writes them as they are."""
+    if attribute != "href":
+        return value
+    return "".join(quote(character) if invisible(character) else character for character in value)
+
+
+def invisible(character):
+    return unicodedata.category(character) in {"Cc", "Cf", "Zs", "Zl", "Zp"}
 
 
 def render_markdown(text):

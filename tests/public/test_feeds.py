@@ -461,3 +461,17 @@ def test_a_search_feed_links_to_itself_and_to_its_page_with_the_search_kept(clie
     links = {link.get("rel") or "alternate": link.get("href") for link in root.findall(f"{ATOM}link")}
     assert links["self"] == f"{SITE}/search/feed/?q=grain+corridor&publication=Northern+Wire"
     assert links["alternate"] == f"{SITE}/search/?q=grain+corridor&publication=Northern+Wire"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_link_with_invisible_characters_is_written_percent_encoded(client, fmt):
+    body = "See [the report](https://example.com/re\u200bport\u00a0one?a=1\u2028) and [mail](mailto:desk@example.com)."
+    make_article(headline="Linked story", body=body)
+
+    response, parsed = fetch_feed(client, latest_url(fmt), fmt)
+    page = client.get("/articles/linked-story/").content.decode()
+
+    for text in [response.content.decode(), page]:
+        assert "https://example.com/re%E2%80%8Bport%C2%A0one?a=1" in text
+        assert "\u200b" not in text and "\u2028" not in text
+    assert "mailto:desk@example.com" in parsed.entries[0].summary

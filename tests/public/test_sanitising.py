@@ -28,6 +28,7 @@ from django.utils import timezone
 from archive.editorial.revisions import record_revision
 from archive.models import ENTITY_KINDS, Correction, EntityMerge, Place, SourceLink
 from archive.public.feeds import FEED_SIZE
+from archive.public.structured_data import HEADLINE_LIMIT, shortened
 from tests.helpers.admin import form_data
 from tests.helpers.builders import (
     make_article,
@@ -631,12 +632,13 @@ def test_sitemaps_are_inert(archive, client):
 
 
 def test_structured_data_keeps_the_hostile_text_as_data(archive, client):
-    """The JSON-LD of each article parses, and holds the headline and names exactly as written."""
+    """The JSON-LD of each article parses, and holds the headline (up to search engines' limit) and
+    names exactly as written."""
     for article in archive["articles"]:
         checked = fetch_html(client, article.get_absolute_url(), 200)
         assert not checked.problems
         [data] = [block for block in checked.json_blocks if block.get("@type") == "NewsArticle"]
-        assert data["headline"] == article.headline
+        assert data["headline"] == shortened(article.headline, HEADLINE_LIMIT)
         assert data["author"] == [{"@type": "Person", "name": article.byline}]
         assert data["correction"][0]["text"] == article.corrections.get().text
         names = {thing["name"] for thing in [*data["about"], *data["mentions"]]}
