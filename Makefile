@@ -14,7 +14,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_ARTICLES ?= 3000
 
-.PHONY: install run serve test lint format check bench bench-quick loadtest
+.PHONY: install run serve test lint format check bench bench-quick loadtest validators
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -55,6 +55,13 @@ loadtest: install
 ## The whole test suite, on SQLite or on the database DATABASE_URL names
 test: install
 	$(BIN)/python -m pytest
+
+## The outside checkers the suite runs pages through when they are present (CI installs them):
+## the W3C Nu Html Checker, from the npm registry, run on the system's Java.
+VNU_VERSION := 26.9.27
+validators:
+	npm install --prefix var/tools --no-save --no-audit --no-fund --silent vnu-jar@$(VNU_VERSION)
+	java -jar var/tools/node_modules/vnu-jar/build/dist/vnu.jar --version
 
 lint: install
 	$(BIN)/ruff check .
