@@ -50,6 +50,19 @@ def name_key(name):
     return " ".join(_WORDS.findall(fold(name)))
 
 
+_NUMBER = re.compile(r"\d+")
+
+
+def sort_key(name, *, surname_first=False):
+    """Where a name goes in an A–Z list: its name key with numbers padded so that they sort as
+    numbers ("3rd" before "48th" before "246th"), and for a person the surname first, as
+    readers look people up ("zelenskyy volodymyr")."""
+    words = name_key(name).split()
+    if surname_first and len(words) > 1:
+        words = [words[-1], *words[:-1]]
+    return _NUMBER.sub(lambda number: number.group().zfill(8), " ".join(words))[:250]
+
+
 def squash_spaces(text):
     return " ".join(without_control_characters(text).split())
 

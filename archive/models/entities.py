@@ -21,7 +21,7 @@ from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import ItemBase, TagBase
 
 from archive.lib.names import language_of, name_refusal, spelling_keys
-from archive.lib.text import name_key, slug_base, squash_spaces, unique_slug, without_control_characters
+from archive.lib.text import name_key, slug_base, sort_key, squash_spaces, unique_slug, without_control_characters
 from archive.models.articles import Article
 from archive.models.history import ArchiveState, KeepsOldSlugs
 from archive.models.names import NameKey
@@ -204,6 +204,8 @@ class Entity(KeepsOldSlugs, TagBase):
         max_length=200, unique=True, blank=True, help_text="Address of the entity's page. Filled from the name."
     )
     name_key = models.CharField(max_length=200, editable=False)
+    # Where it goes in the A–Z index (archive.lib.text.sort_key): people by surname, numbers as numbers.
+    sort_key = models.CharField(max_length=250, editable=False, default="", db_index=True)
     description = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -224,10 +226,13 @@ class Entity(KeepsOldSlugs, TagBase):
             models.UniqueConstraint(fields=["name_key"], name="%(app_label)s_%(class)s_unique_name_key"),
         ]
 
+    # A person is looked up by surname; everything else by its name as written.
+    sorted_by_surname = False
+
     @transaction.atomic(savepoint=False)
     def save(self, *args, **kwargs):
         self.name = squash_spaces(self.name)
-        self.name_key = name_key(self.name)
+        self.set_keys()
         self.description = without_control_characters(self.description)
         if self.slug and self.slug_follows_old_name():
             self.slug = ""  # renamed: the address follows the new name; the old one redirects
@@ -243,6 +248,11 @@ class Entity(KeepsOldSlugs, TagBase):
         self._saved_name = self.name
         # A new entity is on no public page until a published article is linked to it.
         ArchiveState.touch(entities=True, pages=set() if adding else self.shown_on())
+
+    def set_keys(self):
+        """The keys derived from the name, on every write path (save, import, the demo archive)."""
+        self.name_key = name_key(self.name)
+        self.sort_key = sort_key(self.name, surname_first=self.sorted_by_surname)
 
     def get_absolute_url(self):
         return entity_url(self.entity_kind.url_prefix, self.slug)
@@ -446,6 +456,7 @@ def register_entity_kind(*, article_field, url_prefix):
 @register_entity_kind(article_field="people", url_prefix="people")
 class Person(Entity):
     role = models.CharField(max_length=200, blank=True, help_text="e.g. “President of Ukraine”.")
+    sorted_by_surname = True
 
     class Meta(Entity.Meta):
         verbose_name_plural = "people"

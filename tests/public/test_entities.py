@@ -230,13 +230,25 @@ def test_people_index_lists_public_people_a_to_z_with_counts(client):
     assert "Secretive Person" not in html
 
 
-def test_index_letters_filter_by_first_letter_ignoring_diacritics(client):
-    for name in ["Łukasz Nowak", "Olena Kovalenko", "Зеленський"]:
+def test_people_are_indexed_by_surname_ignoring_diacritics(client):
+    for name in ["Marek Łukaszewski", "Olena Kovalenko", "Зеленський", "Volodymyr Zelenskyy"]:
         make_article(people=[make_person(name)])
     by_l = html_of(client, "/people/", letter="l")
-    assert "Łukasz Nowak" in by_l and "Olena Kovalenko" not in by_l
+    assert "Marek Łukaszewski" in by_l and "Olena Kovalenko" not in by_l
+    assert "Volodymyr Zelenskyy" in html_of(client, "/people/", letter="z")
+    assert "Volodymyr Zelenskyy" not in html_of(client, "/people/", letter="v")
     assert "Зеленський" in html_of(client, "/people/", letter="other")
-    assert "Olena Kovalenko" in html_of(client, "/people/", letter="not-a-letter")
+    everyone = html_of(client, "/people/", letter="not-a-letter")
+    assert everyone.index("Olena Kovalenko") < everyone.index("Marek Łukaszewski") < everyone.index("Zelenskyy")
+
+
+def test_numbers_in_names_sort_as_numbers(client):
+    for name in ["246th Territorial Defence Battalion", "3rd Assault Brigade", "48th Artillery Brigade"]:
+        make_article(organisations=[make_organisation(name)])
+
+    html = html_of(client, "/organisations/")
+
+    assert html.index("3rd Assault") < html.index("48th Artillery") < html.index("246th Territorial")
 
 
 def test_places_index_shows_the_hierarchy_with_counts(client):

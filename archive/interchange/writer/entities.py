@@ -107,7 +107,7 @@ class EntityStage:
                         created[name_key(alias)] = entity
             else:
                 entity = model(**values)
-                entity.name_key = own_key
+                entity.set_keys()
                 fresh.append(entity)
                 self.old_slugs.extend((model, entity, slug, when) for slug, when in old_slugs)
                 new_aliases[id(entity)] = {}

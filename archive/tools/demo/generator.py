@@ -456,7 +456,9 @@ def write_entities(demo):
                     break
                 slug = f"{base}-{number}"
             slugs[draft.model].add(slug)
-            rows.append(draft.model(name=draft.name, name_key=name_key(draft.name), slug=slug, **values))
+            row = draft.model(name=draft.name, slug=slug, **values)
+            row.set_keys()
+            rows.append(row)
         for batch_start in range(0, len(rows), BATCH_SIZE):
             created = drafts[0].model.objects.bulk_create(rows[batch_start : batch_start + BATCH_SIZE])
             for draft, row in zip(drafts[batch_start : batch_start + BATCH_SIZE], created, strict=True):
