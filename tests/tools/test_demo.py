@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 
 from archive.interchange.export import export_lines
 from archive.lib.text import name_key
-from archive.models import ENTITY_KINDS, Alias, Article, Incident, Place
+from archive.models import ENTITY_KINDS, Alias, Article, Correction, Incident, Place
 from archive.search.engine import SearchRequest, search
 from tests.helpers.builders import make_article
 
@@ -94,6 +94,21 @@ def test_some_generated_articles_are_not_public():
     statuses = set(Article.objects.values_list("status", flat=True))
     assert {"published", "draft"} <= statuses
     assert Article.objects.published().count() < 600
+
+
+def test_withdrawn_articles_say_when_and_why_and_some_articles_are_corrected(client):
+    generate(articles=1500)
+
+    withdrawn = Article.objects.filter(status=Article.Status.WITHDRAWN)
+    assert withdrawn.exists()
+    for article in withdrawn:
+        assert article.published_at < article.withdrawn_at and article.withdrawal_note
+        page = client.get(article.get_absolute_url()).content.decode()
+        assert f"{article.withdrawn_at:%-d %B %Y}</time>" in page and article.withdrawal_note in page
+    corrections = Correction.objects.public()
+    assert corrections.count() >= 5
+    assert all(c.published_at >= c.article.published_at for c in corrections.select_related("article"))
+    assert corrections.first().text in client.get("/corrections/").content.decode()
 
 
 def test_prepare_demo_fills_an_empty_archive_once_and_prints_a_working_login(tmp_path, monkeypatch):

@@ -713,3 +713,22 @@ FILLER_SENTENCES = [
     "The claims could not be independently confirmed.",
     "Farmers said unexploded ordnance made much of their land unusable.",
 ]
+
+# Why a generated article was taken down, as a desk would tell readers.
+WITHDRAWAL_NOTES = [
+    "This article was withdrawn because its main source retracted the account it was based on.",
+    "This article was withdrawn: the casualty figures it reported could not be confirmed.",
+    "This article was withdrawn at the request of a person named in it whose safety was at risk.",
+    "This article duplicated an earlier report and was withdrawn; the earlier report stands.",
+    "This article was withdrawn after the photograph and account it described were found to date from 2022.",
+]
+
+# What a generated correction says was wrong, and what the article says now.
+CORRECTIONS = [
+    "An earlier version of this article gave the wrong time for the attack. It was shortly after 4 a.m., not 4 p.m.",
+    "An earlier version of this article misspelled the name of the village. It has been corrected.",
+    "This article has been corrected to say that two people were wounded, not killed, as first reported.",
+    "An earlier version of this article attributed a statement to the regional governor; it was made by his deputy.",
+    "This article has been updated to correct the distance from the front line, which is about 20 km, not 200 km.",
+    "An earlier version of this article misstated the date of the talks. They took place on Tuesday.",
+]

@@ -25,6 +25,7 @@ from archive.models import (
     Alias,
     ArchiveState,
     Article,
+    Correction,
     Incident,
     NameKey,
     Organisation,
@@ -480,6 +481,7 @@ def write_articles(demo, moments, slugs):
     publications = [name for name, _ in data.PUBLICATIONS]
     publication_weights = [weight for _, weight in data.PUBLICATIONS]
     rows, links, sources = [], [], []
+    withdrawal, corrected = {}, {}  # by position in rows: (when, the note readers see)
     for moment in moments:
         headline, standfirst, paragraphs, linked = demo.article(moment)
         slug = base = slug_base(headline, 100)
@@ -496,6 +498,15 @@ def write_articles(demo, moments, slugs):
             status, published_at = "review", None
         elif roll < 0.03:
             status = "withdrawn"
+            withdrawal[len(rows)] = (
+                min(moment + datetime.timedelta(hours=rng.randint(2, 24 * 10)), demo.end),
+                rng.choice(data.WITHDRAWAL_NOTES),
+            )
+        elif roll < 0.045:
+            corrected[len(rows)] = (
+                min(moment + datetime.timedelta(hours=rng.randint(1, 24 * 3)), demo.end),
+                rng.choice(data.CORRECTIONS),
+            )
         elif roll < 0.035:
             published_at = demo.end + datetime.timedelta(hours=rng.randint(1, 24 * 14))
         dateline = next((p.name.upper() for p in linked if p.model is Place and p.values["kind"] == "city"), "")
@@ -512,8 +523,10 @@ def write_articles(demo, moments, slugs):
                 status=status,
                 published_at=published_at,
                 first_published_at=published_at if status in {"published", "withdrawn"} else None,
+                withdrawn_at=withdrawal[len(rows)][0] if len(rows) in withdrawal else None,
+                withdrawal_note=withdrawal[len(rows)][1] if len(rows) in withdrawal else "",
                 created_at=moment,
-                updated_at=moment,
+                updated_at=max(moment, withdrawal.get(len(rows), corrected.get(len(rows), (moment,)))[0]),
             )
         )
         links.append(linked)
@@ -541,3 +554,7 @@ def write_articles(demo, moments, slugs):
     for model, rows_of_kind in link_rows.items():
         model.entity_kind.link_model.objects.bulk_create(rows_of_kind, batch_size=BATCH_SIZE)
     SourceLink.objects.bulk_create(source_rows, batch_size=BATCH_SIZE)
+    Correction.objects.bulk_create(
+        Correction(article=created[position], published_at=when, text=text)
+        for position, (when, text) in corrected.items()
+    )
