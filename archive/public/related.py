@@ -10,6 +10,12 @@ articles published just before and just after this one (an index range each,
 in one query). Rare entities give all their articles; popular ones their
 nearest neighbours in time, which is what matters when they decide a tie. The
 best candidates are then scored exactly.
+
+An article with few or no entities (nobody tagged it) gets, after those, articles that
+share its most telling words instead (`similar_in_wording`): the rarest words of its
+headline and standfirst, by the "did you mean" vocabulary's counts, looked for through the
+search index, the newest few hundred candidates then scored by the rarity of the words
+their own headline and standfirst share. The page says which list is which.
 """
 
 import datetime
@@ -21,7 +27,12 @@ from django.db.models import Min
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from archive.models import ENTITY_KINDS, Article
+from archive.models import ENTITY_KINDS, Article, SearchWord
+from archive.search.backends import current_backend
+from archive.search.backends.base import Plan
+from archive.search.engine import ordered_keys
+from archive.search.keys import article_id_of, latest_key
+from archive.search.query import STOP_WORDS, Clause, Words, words_of
 
 PER_SIDE = 60  # candidates per entity before and after the article
 RESCORED = 40  # best candidates whose shared entities are counted exactly
@@ -59,6 +70,54 @@ def related_articles(article, groups, limit=6):
     chosen = ranked[: limit * 2]  # a few spare, in case one stopped being public meanwhile
     articles = Article.objects.published().in_bulk(chosen)
     return [articles[pk] for pk in chosen if pk in articles][:limit]
+
+
+TELLING_WORDS = 6  # of an article's headline and standfirst, looked for in others
+WORD_CANDIDATES = 200  # newest articles with any of them, scored
+MIN_WORD_LETTERS = 4
+VOCABULARY_ARTICLES = 20_000  # about how many articles' words the vocabulary counts (suggestions.VOCABULARY_SAMPLE)
+
+
+def similar_in_wording(article, limit=6, exclude=()):
+    """Up to `limit` published articles whose headline and standfirst share the most telling
+    words of `article`'s; none in `exclude`."""
+    counts = telling_words(article)
+    if not counts:
+        return []
+    plan = Plan(
+        clauses=[Clause(tuple(Words((word,)) for word in counts))],
+        excluded=[],
+        high_key=latest_key(timezone.now()),
+    )
+    keys = ordered_keys(current_backend(), plan, "relevance", 0, WORD_CANDIDATES)
+    skip = {article.pk, *exclude}
+    ids = [pk for pk in map(article_id_of, keys) if pk not in skip]
+    candidates = Article.objects.published().filter(pk__in=ids).only(
+        "pk", "slug", "headline", "standfirst", "published_at", "publication"
+    )
+    weight = {word: math.log(1 + VOCABULARY_ARTICLES / max(count, 1)) for word, count in counts.items()}
+    scored = []
+    for candidate in candidates:
+        shared = set(words_of(f"{candidate.headline} {candidate.standfirst}")) & weight.keys()
+        if shared:
+            scored.append((-sum(weight[word] for word in shared), -candidate.published_at.timestamp(), candidate))
+    scored.sort(key=lambda row: row[:2])
+    return [candidate for _score, _time, candidate in scored[:limit]]
+
+
+def telling_words(article):
+    """{word: articles of the vocabulary using it} for the rarest words of the article's headline
+    and standfirst that other articles use too; words the vocabulary does not know come last."""
+    words = {
+        word
+        for word in words_of(f"{article.headline} {article.standfirst}")
+        if word not in STOP_WORDS and len(word) >= MIN_WORD_LETTERS and not word.isdigit()
+    }
+    if not words:
+        return {}
+    known = dict(SearchWord.objects.filter(word__in=words).values_list("word", "articles"))
+    ranked = sorted(words, key=lambda word: (word not in known, known.get(word, 0), word))
+    return {word: known.get(word, 1) for word in ranked[:TELLING_WORDS]}
 
 
 def archive_statistics():

@@ -4,7 +4,9 @@ import pytest
 from django.utils import timezone
 
 from archive.public.related import PER_SIDE, related_articles
+from archive.search.suggestions import refresh_vocabulary
 from tests.helpers.builders import make_article, make_draft, make_incident, make_person, make_place, make_scheduled
+from tests.helpers.pages import Page
 
 pytestmark = pytest.mark.django_db
 
@@ -78,3 +80,71 @@ def test_related_coverage_runs_a_fixed_number_of_queries(django_assert_max_num_q
     groups = article.entities_by_kind()
     with django_assert_max_num_queries(6):
         assert len(related_articles(article, groups)) == 6
+
+
+# ---------------------------------------------------------------- an article nobody tagged
+
+
+def related_lists(client, article):
+    """{heading: [headline, ...]} of the related lists on the article's page."""
+    page = Page(client.get(article.get_absolute_url()).content.decode())
+    return {
+        section.one("h2").text: [link.text for link in section.select("ol a")]
+        for section in page.select("section.related")
+    }
+
+
+def test_an_untagged_article_lists_articles_alike_in_wording_and_says_so(client):
+    make_article(headline="Drone strike hits grain terminal in Izmail", standfirst="The port on the Danube burned.")
+    make_article(headline="Izmail port reopens after drone strike", standfirst="Ships left on Monday.")
+    make_article(headline="Parliament debates the budget", standfirst="A vote is due on Friday.")
+    make_draft(headline="Izmail terminal draft", standfirst="Not for readers.")
+    refresh_vocabulary()
+    article = make_article(headline="Grain terminal in Izmail repaired", standfirst="Work on the Danube port ended.")
+
+    lists = related_lists(client, article)
+
+    assert list(lists) == ["Related coverage"]
+    assert lists["Related coverage"] == [
+        "Drone strike hits grain terminal in Izmail",  # shares izmail, grain, terminal, danube, port
+        "Izmail port reopens after drone strike",
+    ]
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "no one has tagged it" in html
+
+
+def test_a_tagged_article_with_few_related_gets_similar_ones_under_their_own_heading(client):
+    place = make_place("Izmail")
+    make_article(headline="Shelling of Izmail overnight", places=[place])
+    make_article(headline="Grain terminal damaged by drones", standfirst="At the Danube port.")
+    refresh_vocabulary()
+    article = make_article(headline="Grain terminal in Izmail repaired", standfirst="Danube port.", places=[place])
+
+    lists = related_lists(client, article)
+
+    assert lists == {
+        "Related coverage": ["Shelling of Izmail overnight"],
+        "Similar in wording": ["Grain terminal damaged by drones"],
+    }
+
+
+def test_an_article_with_enough_related_coverage_lists_nothing_by_wording(client):
+    place = make_place("Izmail")
+    for number in range(4):
+        make_article(headline=f"Izmail report {number}", places=[place])
+    make_article(headline="Grain terminal damaged by drones")
+    article = make_article(headline="Grain terminal in Izmail repaired", places=[place])
+
+    assert list(related_lists(client, article)) == ["Related coverage"]
+
+
+def test_the_page_of_an_untagged_article_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    for number in range(40):
+        make_article(headline=f"Grain terminal report {number}", standfirst=f"Port {number} on the Danube.")
+    refresh_vocabulary()
+    article = make_article(headline="Grain terminal in Izmail repaired", standfirst="Work on the Danube port ended.")
+
+    with django_assert_max_num_queries(20):
+        response = client.get(article.get_absolute_url())
+    assert len(related_lists(client, article)["Related coverage"]) == 6
+    assert response.status_code == 200

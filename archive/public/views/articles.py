@@ -11,8 +11,11 @@ from archive.lib.pagination import counted_page, countless_page
 from archive.models import ENTITY_KINDS, Article, Correction, SlugRedirect
 from archive.models.page_tags import CORRECTIONS, LISTS, article_tag, entity_tag
 from archive.public import coverage
-from archive.public.related import related_articles
+from archive.public.related import related_articles, similar_in_wording
 from archive.public.structured_data import news_article
+
+RELATED = 6  # articles listed beside an article
+FEW_RELATED = 3  # fewer sharing its entities than this, and articles alike in wording are added
 
 
 def moved_or_404(request, queryset, slug):
@@ -52,9 +55,20 @@ def article_page(request, article, **context):
     """The article as readers see it: the public page and the staff preview share this."""
     groups = article.entities_by_kind()
     corrections = list(article.corrections.all())
-    related = related_articles(article, groups)
+    related = related_articles(article, groups, limit=RELATED)
+    # Few shared entities (an article nobody tagged): articles alike in wording make up the list,
+    # under their own heading; any new article may be one, so the page follows the lists.
+    similar = []
+    if len(related) < FEW_RELATED:
+        similar = similar_in_wording(article, limit=RELATED - len(related), exclude=[other.pk for other in related])
     # A preview is never kept whatever it declares: it is private (see archive.caching.keepable).
-    depends_on(request, article_tag(article.pk), *shown_entities(groups), *(article_tag(other.pk) for other in related))
+    depends_on(
+        request,
+        article_tag(article.pk),
+        *shown_entities(groups),
+        *(article_tag(other.pk) for other in [*related, *similar]),
+        *([LISTS] if len(related) < FEW_RELATED else []),
+    )
     return render(
         request,
         "archive/article_detail.html",
@@ -63,6 +77,7 @@ def article_page(request, article, **context):
             "groups": groups,
             "corrections": corrections,
             "related": related,
+            "similar": similar,
             "structured_data": news_article(article, groups, request),
             **context,
         },
