@@ -57,7 +57,8 @@ def article_page(request, article, **context):
     corrections = list(article.corrections.all())
     related = related_articles(article, groups, limit=RELATED)
     # Few shared entities (an article nobody tagged): articles alike in wording make up the list,
-    # under their own heading; any new article may be one, so the page follows the lists.
+    # under their own heading. Like a newly related one, a newly published article alike in
+    # wording shows once the kept page expires (cache.middleware.PAGE_SECONDS).
     similar = []
     if len(related) < FEW_RELATED:
         similar = similar_in_wording(article, limit=RELATED - len(related), exclude=[other.pk for other in related])
@@ -67,7 +68,6 @@ def article_page(request, article, **context):
         article_tag(article.pk),
         *shown_entities(groups),
         *(article_tag(other.pk) for other in [*related, *similar]),
-        *([LISTS] if len(related) < FEW_RELATED else []),
     )
     return render(
         request,
