@@ -56,7 +56,13 @@ def test_entity_timeline_counts_published_articles_per_month(client):
     html = html_of(client, place.get_absolute_url())
     assert "Articles per month, May 2023 to April 2024" in html  # at least a year is drawn
     assert timeline_bars(html) == [("January 2024", "2"), ("April 2024", "1")]
-    assert "<td>January 2024</td><td>2</td>" in html  # the table readers without the chart get
+    # The table readers without the chart get; each month leads to that month's coverage.
+    (january,) = [row for row in Page(html).select("details.timeline__table tr") if "January 2024" in row.text]
+    assert [cell.text for cell in january.select("td")] == ["January 2024", "2"]
+    bar_links = [link.attrs["href"] for link in Page(html).select("svg.timeline__chart a")]
+    assert bar_links[0] == january.one("a").attrs["href"]
+    found = Page(client.get(bar_links[0]).content.decode()).select("li.result h3 a, li.result h2 a")
+    assert len(found) == 2
 
 
 def test_entity_timeline_splits_months_at_midnight_utc_across_many_years(client):
