@@ -92,8 +92,10 @@ def similar_in_wording(article, limit=6, exclude=()):
     keys = ordered_keys(current_backend(), plan, "relevance", 0, WORD_CANDIDATES)
     skip = {article.pk, *exclude}
     ids = [pk for pk in map(article_id_of, keys) if pk not in skip]
-    candidates = Article.objects.published().filter(pk__in=ids).only(
-        "pk", "slug", "headline", "standfirst", "published_at", "publication"
+    candidates = (
+        Article.objects.published()
+        .filter(pk__in=ids)
+        .only("pk", "slug", "headline", "standfirst", "published_at", "publication")
     )
     weight = {word: math.log(1 + VOCABULARY_ARTICLES / max(count, 1)) for word, count in counts.items()}
     scored = []
