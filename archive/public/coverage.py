@@ -35,9 +35,15 @@ class Day(models.Func):
 class Coverage:
     """The published articles of one entity, newest first, as a sequence Paginator can page."""
 
-    def __init__(self, entity):
+    def __init__(self, entity, period=None):
+        """`period`, (first day, last day) in UTC, limits it to the articles published then."""
         self.entity = entity
         self.links = entity.entity_kind.link_model.objects.visible().filter(tag=entity)
+        if period:
+            first, last = period
+            start = datetime.datetime.combine(first, datetime.time(), tzinfo=datetime.UTC)
+            stop = datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time(), tzinfo=datetime.UTC)
+            self.links = self.links.filter(published_at__gte=start, published_at__lt=stop)
         self._count = None
 
     def count(self):

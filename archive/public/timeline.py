@@ -1,5 +1,5 @@
-"""An entity's coverage month by month, drawn as a bar chart (the geometry of the SVG the
-template draws)."""
+"""An entity's coverage month by month, or day by day when it all falls within a few weeks
+(an incident of a day), drawn as a bar chart (the geometry of the SVG the template draws)."""
 
 import datetime
 from dataclasses import dataclass
@@ -12,24 +12,35 @@ from archive.lib.probes import first_and_last
 
 @dataclass
 class Bar:
-    month: datetime.date
+    start: datetime.date  # the first day of its period
     count: int
     x: float
     y: float
     height: float
+    unit: str = "month"
+
+    @property
+    def period(self):
+        """The period as readers name it: "March 2025", or "4 March 2025" for a day."""
+        return f"{self.start.day} {self.start:%B %Y}" if self.unit == "day" else f"{self.start:%B %Y}"
+
+    @property
+    def last_day(self):
+        return self.start if self.unit == "day" else add_months(self.start, 1) - datetime.timedelta(days=1)
 
     @property
     def label(self):
-        return f"{self.month:%B %Y}: {self.count} article{'s' if self.count != 1 else ''}"
+        return f"{self.period}: {self.count} article{'s' if self.count != 1 else ''}"
 
 
 @dataclass
 class Timeline:
     bars: list
-    years: list  # (year, x) for the axis
+    years: list  # (label, x) for the axis: years, or for days the first of each week
     peak: int
     width: int = 720
     height: int = 120
+    unit: str = "month"  # or "day", for coverage that spans a few weeks at most
 
     @property
     def bar_width(self):
@@ -37,11 +48,11 @@ class Timeline:
 
     @property
     def first(self):
-        return self.bars[0].month
+        return self.bars[0]
 
     @property
     def last(self):
-        return self.bars[-1].month
+        return self.bars[-1]
 
     @property
     def label_y(self):
@@ -53,6 +64,10 @@ class Timeline:
 
 
 MIN_MONTHS = 12  # a short run of coverage still reads as a chart, not a block
+# Coverage within this many days is drawn day by day (an incident of a day or a week), over
+# at least MIN_DAYS, the days before the first article shown empty.
+MAX_DAYS = 45
+MIN_DAYS = 14
 
 
 YEAR_LABEL_WIDTH = 40  # "2024" on the axis, with a gap, in the chart's units
@@ -63,68 +78,87 @@ def add_months(month, count):
     return datetime.date(month.year + year, index + 1, 1)
 
 
-def utc_start(month):
-    return datetime.datetime(month.year, month.month, 1, tzinfo=datetime.UTC)
+def utc_start(day):
+    return datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.UTC)
 
 
-def monthly_counts(entity):
-    """{first day of a month (UTC): published articles of `entity` that month}, or {} if none.
-
-    The first and last publication times come from the ends of the entity's index range;
-    then each month is counted as a range of that index, in one query. Grouping every link
-    by month instead reads the whole range and computes a month for each link: ten times
-    slower for an entity on a third of the archive.
-    """
+def counts_by_period(entity, starts, next_start):
+    """[published articles of `entity` in each period], the periods starting at `starts`
+    (dates, UTC) and each ending where `next_start(start)` begins: one query, each period a
+    range of the entity's coverage index. Grouping every link by period instead reads the
+    whole range and computes a period for each link: ten times slower for an entity on a
+    third of the archive."""
     link_model = entity.entity_kind.link_model
-    first, last = first_and_last(link_model.objects.visible().filter(tag=entity), "published_at")
-    if first is None:
-        return {}
-    first = first.astimezone(datetime.UTC).date().replace(day=1)
-    last = last.astimezone(datetime.UTC).date().replace(day=1)
-    span = (last.year - first.year) * 12 + last.month - first.month + 1
-    months = [add_months(first, offset) for offset in range(span)]
-    # Each range ends at the next month, or just after the present for the current one: the
+    # Each range ends at the next period, or just after the present for the current one: the
     # rule of LinkQuerySet.visible() folded into the range, which keeps SQLite from taking a
     # separate "up to now" as the range's end and reading on to the present.
     just_after_now = timezone.now() + datetime.timedelta(microseconds=1)
     adapt = connection.ops.adapt_datetimefield_value
     bounds = []
-    for month in months:
-        bounds += [adapt(utc_start(month)), adapt(min(utc_start(add_months(month, 1)), just_after_now))]
+    for start in starts:
+        bounds += [adapt(utc_start(start)), adapt(min(utc_start(next_start(start)), just_after_now))]
     table = connection.ops.quote_name(link_model._meta.db_table)
-    rows = ", ".join(["(%s, %s)"] * span)
+    rows = ", ".join(["(%s, %s)"] * len(starts))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH months (starts, stops) AS (VALUES {rows}) "
+            f"WITH periods (starts, stops) AS (VALUES {rows}) "
             f"SELECT (SELECT COUNT(*) FROM {table} WHERE tag_id = %s "
-            "AND published_at >= months.starts AND published_at < months.stops) FROM months",
+            "AND published_at >= periods.starts AND published_at < periods.stops) FROM periods",
             [*bounds, entity.pk],
         )
-        counts = [row[0] for row in cursor.fetchall()]
-    return {month: count for month, count in zip(months, counts, strict=True) if count}
+        return [row[0] for row in cursor.fetchall()]
 
 
 def timeline(entity, width=720, height=120):
-    """Articles per month from the first month of coverage to the latest, gaps included."""
-    counts = monthly_counts(entity)
-    if not counts:
+    """Articles per month from the first month of coverage to the latest, gaps included; per
+    day when all of it falls within MAX_DAYS. None without published coverage.
+
+    The first and last publication times come from the ends of the entity's index range.
+    """
+    link_model = entity.entity_kind.link_model
+    first, last = first_and_last(link_model.objects.visible().filter(tag=entity), "published_at")
+    if first is None:
         return None
-    first, last = min(counts), max(counts)
+    first, last = first.astimezone(datetime.UTC).date(), last.astimezone(datetime.UTC).date()
+    if (last - first).days < MAX_DAYS:
+        return daily(entity, first, last, width, height)
+    return monthly(entity, first.replace(day=1), last.replace(day=1), width, height)
+
+
+def monthly(entity, first, last, width, height):
     span = (last.year - first.year) * 12 + last.month - first.month + 1
     if span < MIN_MONTHS:  # show the months before the first article too, as empty
         first = add_months(first, span - MIN_MONTHS)
         span = MIN_MONTHS
-    peak = max(counts.values())
+    starts = [add_months(first, offset) for offset in range(span)]
+    counts = counts_by_period(entity, starts, lambda start: add_months(start, 1))
+    peak = max(counts)
     step = width / span
     bars, years = [], []
-    for offset in range(span):
-        month_start = add_months(first, offset)
-        count = counts.get(month_start, 0)
+    for offset, (start, count) in enumerate(zip(starts, counts, strict=True)):
         bar_height = round(height * count / peak, 2)
-        bars.append(Bar(month_start, count, round(offset * step, 2), round(height - bar_height, 2), bar_height))
+        bars.append(Bar(start, count, round(offset * step, 2), round(height - bar_height, 2), bar_height))
         # A year label at each January, and at the start unless the next January's label is
         # closer than a label's width: over years of coverage a month is a few pixels wide.
-        room_before_january = (13 - month_start.month) * step
-        if month_start.month == 1 or (offset == 0 and room_before_january >= YEAR_LABEL_WIDTH):
-            years.append((month_start.year, round(offset * step, 2)))
+        room_before_january = (13 - start.month) * step
+        if start.month == 1 or (offset == 0 and room_before_january >= YEAR_LABEL_WIDTH):
+            years.append((start.year, round(offset * step, 2)))
     return Timeline(bars=bars, years=years, peak=peak, width=width, height=height)
+
+
+def daily(entity, first, last, width, height):
+    span = (last - first).days + 1
+    if span < MIN_DAYS:
+        first -= datetime.timedelta(days=MIN_DAYS - span)
+        span = MIN_DAYS
+    starts = [first + datetime.timedelta(days=offset) for offset in range(span)]
+    counts = counts_by_period(entity, starts, lambda start: start + datetime.timedelta(days=1))
+    peak = max(counts)
+    step = width / span
+    bars, labels = [], []
+    for offset, (start, count) in enumerate(zip(starts, counts, strict=True)):
+        bar_height = round(height * count / peak, 2)
+        bars.append(Bar(start, count, round(offset * step, 2), round(height - bar_height, 2), bar_height, "day"))
+        if offset % 7 == 0:  # a label a week: "3 Mar"
+            labels.append((f"{start.day} {start:%b}", round(offset * step, 2)))
+    return Timeline(bars=bars, years=labels, peak=peak, width=width, height=height, unit="day")

@@ -1,12 +1,9 @@
-import calendar
 import json
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.serializers.json import DjangoJSONEncoder
-from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
 from archive.lib.moments import machine_readable
@@ -45,19 +42,20 @@ def page_url(context, number):
 
 
 @register.simple_tag
-def timeline_chart(timeline, entity):
-    """The coverage timeline as SVG bars with their months, and the same numbers as a table;
-    each bar and month leads to that month's coverage of `entity`.
+def timeline_chart(timeline):
+    """The coverage timeline as SVG bars with their months (or days), and the same numbers as a
+    table; each bar and period leads to that period's coverage on the same page. The links hold
+    dates only: the chart holds no text an editor wrote.
 
     Built here rather than in a template loop: an entity covered for a decade
     has more than a hundred bars.
     """
     bars = [bar for bar in timeline.bars if bar.count]
-    links = {bar.month: month_coverage_url(entity, bar.month) for bar in bars}
+    links = {bar.start: f"?from={bar.start.isoformat()}&to={bar.last_day.isoformat()}#coverage" for bar in bars}
     rects = format_html_join(
         "",
         '<a href="{}"><rect class="timeline__bar" x="{}" y="{}" width="{}" height="{}"><title>{}</title></rect></a>',
-        ((links[bar.month], bar.x, bar.y, timeline.bar_width, bar.height, bar.label) for bar in bars),
+        ((links[bar.start], bar.x, bar.y, timeline.bar_width, bar.height, bar.label) for bar in bars),
     )
     years = format_html_join(
         "",
@@ -67,13 +65,13 @@ def timeline_chart(timeline, entity):
     rows = format_html_join(
         "",
         '<tr><td><a href="{}">{}</a></td><td>{}</td></tr>',
-        ((links[bar.month], f"{bar.month:%B %Y}", intcomma(bar.count)) for bar in bars),
+        ((links[bar.start], bar.period, intcomma(bar.count)) for bar in bars),
     )
     return format_html(
         '<svg class="timeline__chart" viewBox="0 -4 {} {}" role="img" aria-labelledby="timeline-caption">'
         '<line class="timeline__axis" x1="0" y1="{}" x2="{}" y2="{}"></line>{}{}</svg>'
-        '<details class="timeline__table"><summary>The numbers, month by month</summary>'
-        '<table><thead><tr><th scope="col">Month</th><th scope="col">Articles</th></tr></thead>'
+        '<details class="timeline__table"><summary>The numbers, {} by {}</summary>'
+        '<table><thead><tr><th scope="col">{}</th><th scope="col">Articles</th></tr></thead>'
         "<tbody>{}</tbody></table></details>",
         timeline.width,
         timeline.view_height,
@@ -82,20 +80,11 @@ def timeline_chart(timeline, entity):
         timeline.height,
         rects,
         years,
+        timeline.unit,
+        timeline.unit,
+        timeline.unit.capitalize(),
         rows,
     )
-
-
-def month_coverage_url(entity, month):
-    """The search for `entity`'s coverage in the month starting `month`, newest first."""
-    last_day = calendar.monthrange(month.year, month.month)[1]
-    query = {
-        "entity": f"{entity.entity_kind.key}:{entity.slug}",
-        "date_from": month.isoformat(),
-        "date_to": month.replace(day=last_day).isoformat(),
-        "order": "newest",
-    }
-    return reverse("archive:search") + "?" + urlencode(query)
 
 
 @register.simple_tag(takes_context=True)

@@ -60,9 +60,38 @@ def test_entity_timeline_counts_published_articles_per_month(client):
     (january,) = [row for row in Page(html).select("details.timeline__table tr") if "January 2024" in row.text]
     assert [cell.text for cell in january.select("td")] == ["January 2024", "2"]
     bar_links = [link.attrs["href"] for link in Page(html).select("svg.timeline__chart a")]
-    assert bar_links[0] == january.one("a").attrs["href"]
-    found = Page(client.get(bar_links[0]).content.decode()).select("li.result h3 a, li.result h2 a")
-    assert len(found) == 2
+    assert bar_links[0] == january.one("a").attrs["href"] == "?from=2024-01-01&to=2024-01-31#coverage"
+    period = html_of(client, place.get_absolute_url() + bar_links[0].split("#")[0])
+    assert "Published from 1 January 2024 to 31 January 2024" in period
+    assert len(Page(period).select("ol.article-list > li")) == 2
+
+
+def test_an_incident_covered_within_days_has_a_timeline_day_by_day(client):
+    incident = make_incident("Strike on Odesa port", date=datetime.date(2025, 3, 5))
+    for hour in [6, 9, 20]:
+        make_article(incidents=[incident], published_at=datetime.datetime(2025, 3, 5, hour, tzinfo=datetime.UTC))
+    make_article(incidents=[incident], published_at=datetime.datetime(2025, 3, 7, 8, tzinfo=datetime.UTC))
+
+    html = html_of(client, incident.get_absolute_url())
+
+    assert "Articles per day, 22 February 2025 to 7 March 2025" in html  # a fortnight at least
+    titles = [title.text for title in Page(html).select("svg.timeline__chart rect.timeline__bar > title")]
+    assert titles == ["5 March 2025: 3 articles", "7 March 2025: 1 article"]
+    first_bar = Page(html).select("svg.timeline__chart a")[0].attrs["href"]
+    assert first_bar == "?from=2025-03-05&to=2025-03-05#coverage"
+    day = html_of(client, incident.get_absolute_url() + "?from=2025-03-05&to=2025-03-05")
+    assert "Published on 5 March 2025" in day and len(Page(day).select("ol.article-list > li")) == 3
+
+
+@pytest.mark.parametrize("query", ["?from=2025-13-01&to=2025-03-05", "?from=2025-03-07&to=2025-03-05", "?from=x"])
+def test_a_period_that_is_no_period_shows_all_coverage(client, query):
+    place = make_place()
+    make_article(places=[place], published_at=datetime.datetime(2025, 3, 5, tzinfo=datetime.UTC))
+    make_article(places=[place], published_at=datetime.datetime(2024, 3, 5, tzinfo=datetime.UTC))
+
+    html = html_of(client, place.get_absolute_url() + query)
+
+    assert "Published on" not in html and len(Page(html).select("ol.article-list > li")) == 2
 
 
 def test_entity_timeline_splits_months_at_midnight_utc_across_many_years(client):

@@ -46,6 +46,8 @@ def pages(article, withdrawn):
         "article": article.get_absolute_url(),
         "withdrawn article": withdrawn.get_absolute_url(),
         "person": Person.objects.public().first().get_absolute_url(),
+        "person, a month of coverage": Person.objects.public().first().get_absolute_url()
+        + f"?from={year}-{month:02d}-01&to={year}-{month:02d}-28",
         "place": Place.objects.public().first().get_absolute_url(),
         "organisation": Organisation.objects.public().first().get_absolute_url(),
         "incident": Incident.objects.public().first().get_absolute_url(),

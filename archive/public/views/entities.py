@@ -1,6 +1,8 @@
 """Entity pages and the indexes of each kind: people and organisations A–Z, places by
 country, incidents filtered by type, place and date."""
 
+import datetime
+
 from django.db.models import Exists, OuterRef
 from django.shortcuts import render
 from django.template.loader import select_template
@@ -18,6 +20,17 @@ from archive.public.views.articles import moved_or_404, shown_entities
 LETTERS = [chr(code) for code in range(ord("a"), ord("z") + 1)]
 
 
+def requested_period(request):
+    """(first day, last day) of the coverage asked for (?from=2025-03-01&to=2025-03-31, as the
+    timeline's bars link), or None for all of it, also for dates that are not dates."""
+    try:
+        first = datetime.date.fromisoformat(request.GET.get("from", ""))
+        last = datetime.date.fromisoformat(request.GET.get("to", ""))
+    except ValueError:
+        return None
+    return (first, last) if first <= last else None
+
+
 @conditional_on_archive
 def entity_detail(request, kind, slug):
     references = [field.name for field in kind.model._meta.concrete_fields if field.is_relation]
@@ -28,10 +41,12 @@ def entity_detail(request, kind, slug):
     )
     if entity is None:
         return moved_or_404(request, kind.model.objects.public(), slug)
+    period = requested_period(request)
     context = {
         "entity": entity,
         "kind": kind,
-        "page": counted_page(request, coverage.Coverage(entity)),
+        "period": period,
+        "page": counted_page(request, coverage.Coverage(entity, period)),
         "timeline": timeline(entity),
         "covered_with": coverage.covered_with(entity),
         "facts_template": select_template([f"archive/facts/{kind.key}.html", "archive/facts/entity.html"]),
