@@ -75,15 +75,22 @@ def test_date_archives_list_published_articles_by_year_month_and_day(client):
     assert_nothing_hidden(month)
 
 
-def test_a_year_page_never_reads_the_years_articles(client):
+def test_a_year_page_counts_each_months_articles_without_loading_them(client):
     for day in range(1, 21):
         make_article(published_at=datetime.datetime(2024, 3, day, 12, tzinfo=datetime.UTC))
+    make_article(published_at=datetime.datetime(2024, 7, 1, 12, tzinfo=datetime.UTC))
+    make_draft(headline="Draft of July")
 
     with CaptureQueriesContext(connection) as queries:
-        assert client.get("/archive/2024/").status_code == 200
+        html = html_of(client, "/archive/2024/")
 
+    months = {
+        item.one("a").text.split()[0]: item.one("span.count").text for item in Page(html).select(".month-list li")
+    }
+    assert months == {"March": "20 articles", "July": "1 article"}
+    # One count per month, in one query; no article is loaded.
     article_rows = [q["sql"] for q in queries if 'FROM "archive_article"' in q["sql"] and "LIMIT" not in q["sql"]]
-    assert not article_rows, article_rows
+    assert len(article_rows) == 1 and "COUNT(" in article_rows[0], article_rows
 
 
 def test_the_archive_index_lists_only_years_with_published_articles_newest_first(client):

@@ -5,6 +5,7 @@ import datetime
 import itertools
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Subquery
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import render
@@ -68,6 +69,12 @@ class YearArchive(ArticleDateArchive, YearArchiveView):
             raise Http404("Nothing was published that year.")
         return found
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        months = context["date_list"]
+        context["months"] = list(zip(months, articles_per_month(months), strict=True))
+        return context
+
 
 class MonthArchive(ArticleDateArchive, MonthArchiveView):
     template_name = "archive/archive_month.html"
@@ -80,6 +87,27 @@ class MonthArchive(ArticleDateArchive, MonthArchiveView):
         if not days:
             raise Http404("Nothing was published that month.")
         return [datetime.date.fromisoformat(day) for day in days]
+
+
+def articles_per_month(months):
+    """How many articles were published in each of `months` (first days): one query, each count
+    a range of the (status, publication time) index, as the timeline counts an entity's months."""
+    just_after_now = timezone.now() + datetime.timedelta(microseconds=1)
+    adapt = connection.ops.adapt_datetimefield_value
+    bounds = []
+    for number, month in enumerate(months):
+        stop = month_start(month.year + month.month // 12, month.month % 12 + 1)
+        bounds += [number, adapt(month_start(month.year, month.month)), adapt(min(stop, just_after_now))]
+    table = connection.ops.quote_name(Article._meta.db_table)
+    rows = ", ".join(["(%s, %s, %s)"] * len(months))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH periods (number, starts, stops) AS (VALUES {rows}) "
+            f"SELECT (SELECT COUNT(*) FROM {table} WHERE status = %s "
+            "AND published_at >= periods.starts AND published_at < periods.stops) FROM periods ORDER BY number",
+            [*bounds, Article.Status.PUBLISHED],
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 def month_start(year, month):
