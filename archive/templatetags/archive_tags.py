@@ -54,8 +54,9 @@ def timeline_chart(timeline):
     links = {bar.start: f"?from={bar.start.isoformat()}&to={bar.last_day.isoformat()}#coverage" for bar in bars}
     rects = format_html_join(
         "",
-        '<a href="{}"><rect class="timeline__bar" x="{}" y="{}" width="{}" height="{}"><title>{}</title></rect></a>',
-        ((links[bar.start], bar.x, bar.y, timeline.bar_width, bar.height, bar.label) for bar in bars),
+        '<a href="{}" aria-label="{}"><rect class="timeline__bar" x="{}" y="{}" width="{}" height="{}">'
+        "<title>{}</title></rect></a>",
+        ((links[bar.start], bar.label, bar.x, bar.y, timeline.bar_width, bar.height, bar.label) for bar in bars),
     )
     years = format_html_join(
         "",
@@ -68,7 +69,8 @@ def timeline_chart(timeline):
         ((links[bar.start], bar.period, intcomma(bar.count)) for bar in bars),
     )
     return format_html(
-        '<svg class="timeline__chart" viewBox="0 -4 {} {}" role="img" aria-labelledby="timeline-caption">'
+        # A group, not an image: its bars are links, and an image has no parts to follow.
+        '<svg class="timeline__chart" viewBox="0 -4 {} {}" role="group" aria-labelledby="timeline-caption">'
         '<line class="timeline__axis" x1="0" y1="{}" x2="{}" y2="{}"></line>{}{}</svg>'
         '<details class="timeline__table"><summary>The numbers, {} by {}</summary>'
         '<table><thead><tr><th scope="col">{}</th><th scope="col">Articles</th></tr></thead>'

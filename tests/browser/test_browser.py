@@ -246,7 +246,8 @@ def test_a_reader_walks_from_the_latest_coverage_to_a_day_of_the_archive(archive
     assert_reader_page(page, url=re.compile(rf"/archive/{year}/$"), h1=year)
     expect(page.get_by_role("navigation", name="Archive").get_by_role("link", name="By date")).to_be_visible()
     month_link = page.locator("main .month-list a").first
-    month_name = month_link.inner_text()
+    month_name = month_link.locator(".month-list__name").inner_text()
+    assert re.fullmatch(r"[\d,]+ articles?", month_link.locator(".count").inner_text())
     follow(page, month_link)
     assert_reader_page(page, url=re.compile(rf"/archive/{year}/\d{{1,2}}/$"), h1=f"{month_name} {year}")
     month = int(page.url.rstrip("/").rsplit("/", 1)[1])
