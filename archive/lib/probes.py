@@ -44,3 +44,26 @@ def estimated_rows(queryset):
             cursor.execute(f'SELECT (SELECT max("{key}") FROM "{table}") - (SELECT min("{key}") FROM "{table}") + 1')
             return cursor.fetchone()[0]
     return None
+
+
+def counts_in_ranges(table, time_column, condition, params, ranges, *, using="default"):
+    """[rows of `table` meeting `condition` (SQL, with `params`) whose `time_column` falls in
+    each of `ranges`, (start, stop) datetimes, stop excluded]: one query, each count a range
+    of an index that ends in `time_column`. Grouping every row by period instead reads the
+    whole span and computes a period for each row: ten times slower over a third of a table."""
+    connection = connections[using]
+    adapt = connection.ops.adapt_datetimefield_value
+    quote = connection.ops.quote_name
+    values = []
+    for number, (start, stop) in enumerate(ranges):
+        values += [number, adapt(start), adapt(stop)]
+    rows = ", ".join(["(%s, %s, %s)"] * len(ranges))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH periods (number, starts, stops) AS (VALUES {rows}) "
+            f"SELECT (SELECT COUNT(*) FROM {quote(table)} WHERE {condition} "
+            f"AND {quote(time_column)} >= periods.starts AND {quote(time_column)} < periods.stops) "
+            "FROM periods ORDER BY number",
+            [*values, *params],
+        )
+        return [row[0] for row in cursor.fetchall()]

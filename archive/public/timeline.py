@@ -4,10 +4,9 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db import connection
 from django.utils import timezone
 
-from archive.lib.probes import first_and_last
+from archive.lib.probes import counts_in_ranges, first_and_last
 
 
 @dataclass
@@ -85,28 +84,14 @@ def utc_start(day):
 def counts_by_period(entity, starts, next_start):
     """[published articles of `entity` in each period], the periods starting at `starts`
     (dates, UTC) and each ending where `next_start(start)` begins: one query, each period a
-    range of the entity's coverage index. Grouping every link by period instead reads the
-    whole range and computes a period for each link: ten times slower for an entity on a
-    third of the archive."""
-    link_model = entity.entity_kind.link_model
+    range of the entity's coverage index (lib.probes.counts_in_ranges)."""
     # Each range ends at the next period, or just after the present for the current one: the
     # rule of LinkQuerySet.visible() folded into the range, which keeps SQLite from taking a
     # separate "up to now" as the range's end and reading on to the present.
     just_after_now = timezone.now() + datetime.timedelta(microseconds=1)
-    adapt = connection.ops.adapt_datetimefield_value
-    bounds = []
-    for start in starts:
-        bounds += [adapt(utc_start(start)), adapt(min(utc_start(next_start(start)), just_after_now))]
-    table = connection.ops.quote_name(link_model._meta.db_table)
-    rows = ", ".join(["(%s, %s)"] * len(starts))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH periods (starts, stops) AS (VALUES {rows}) "
-            f"SELECT (SELECT COUNT(*) FROM {table} WHERE tag_id = %s "
-            "AND published_at >= periods.starts AND published_at < periods.stops) FROM periods",
-            [*bounds, entity.pk],
-        )
-        return [row[0] for row in cursor.fetchall()]
+    ranges = [(utc_start(start), min(utc_start(next_start(start)), just_after_now)) for start in starts]
+    table = entity.entity_kind.link_model._meta.db_table
+    return counts_in_ranges(table, "published_at", "tag_id = %s", [entity.pk], ranges)
 
 
 def timeline(entity, width=720, height=120):

@@ -5,7 +5,6 @@ import datetime
 import itertools
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import Subquery
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import render
@@ -15,7 +14,7 @@ from django.views.generic.dates import DayArchiveView, MonthArchiveView, YearArc
 
 from archive.cache.middleware import depends_on
 from archive.lib.pagination import requested_page
-from archive.lib.probes import first_and_last
+from archive.lib.probes import counts_in_ranges, first_and_last
 from archive.models import Article
 from archive.models.page_tags import LISTS, day_tag, month_tag, year_tag
 from archive.public import coverage
@@ -91,23 +90,17 @@ class MonthArchive(ArticleDateArchive, MonthArchiveView):
 
 def articles_per_month(months):
     """How many articles were published in each of `months` (first days): one query, each count
-    a range of the (status, publication time) index, as the timeline counts an entity's months."""
+    a range of the (status, publication time) index."""
+    # The current month's range ends just after now: "published" in the index's own terms.
     just_after_now = timezone.now() + datetime.timedelta(microseconds=1)
-    adapt = connection.ops.adapt_datetimefield_value
-    bounds = []
-    for number, month in enumerate(months):
-        stop = month_start(month.year + month.month // 12, month.month % 12 + 1)
-        bounds += [number, adapt(month_start(month.year, month.month)), adapt(min(stop, just_after_now))]
-    table = connection.ops.quote_name(Article._meta.db_table)
-    rows = ", ".join(["(%s, %s, %s)"] * len(months))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH periods (number, starts, stops) AS (VALUES {rows}) "
-            f"SELECT (SELECT COUNT(*) FROM {table} WHERE status = %s "
-            "AND published_at >= periods.starts AND published_at < periods.stops) FROM periods ORDER BY number",
-            [*bounds, Article.Status.PUBLISHED],
+    ranges = [
+        (
+            month_start(month.year, month.month),
+            min(month_start(month.year + month.month // 12, month.month % 12 + 1), just_after_now),
         )
-        return [row[0] for row in cursor.fetchall()]
+        for month in months
+    ]
+    return counts_in_ranges(Article._meta.db_table, "published_at", "status = %s", [Article.Status.PUBLISHED], ranges)
 
 
 def month_start(year, month):
