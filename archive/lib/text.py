@@ -53,7 +53,7 @@ def name_key(name):
 _NUMBER = re.compile(r"\d+")
 
 
-def sort_key(name, *, surname_first=False):
+def alphabetical_key(name, *, surname_first=False):
     """Where a name goes in an A–Z list: its name key with numbers padded so that they sort as
     numbers ("3rd" before "48th" before "246th"), and for a person the surname first, as
     readers look people up ("zelenskyy volodymyr")."""

@@ -21,7 +21,14 @@ from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import ItemBase, TagBase
 
 from archive.lib.names import language_of, name_refusal, spelling_keys
-from archive.lib.text import name_key, slug_base, sort_key, squash_spaces, unique_slug, without_control_characters
+from archive.lib.text import (
+    alphabetical_key,
+    name_key,
+    slug_base,
+    squash_spaces,
+    unique_slug,
+    without_control_characters,
+)
 from archive.models.articles import Article
 from archive.models.history import ArchiveState, KeepsOldSlugs
 from archive.models.names import NameKey
@@ -204,8 +211,8 @@ class Entity(KeepsOldSlugs, TagBase):
         max_length=200, unique=True, blank=True, help_text="Address of the entity's page. Filled from the name."
     )
     name_key = models.CharField(max_length=200, editable=False)
-    # Where it goes in the A–Z index (archive.lib.text.sort_key): people by surname, numbers as numbers.
-    sort_key = models.CharField(max_length=250, editable=False, default="", db_index=True)
+    # Where it goes in the A–Z index (archive.lib.text.alphabetical_key): people by surname, numbers as numbers.
+    alphabetical_key = models.CharField(max_length=250, editable=False, default="", db_index=True)
     description = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -252,7 +259,7 @@ class Entity(KeepsOldSlugs, TagBase):
     def set_keys(self):
         """The keys derived from the name, on every write path (save, import, the demo archive)."""
         self.name_key = name_key(self.name)
-        self.sort_key = sort_key(self.name, surname_first=self.sorted_by_surname)
+        self.alphabetical_key = alphabetical_key(self.name, surname_first=self.sorted_by_surname)
 
     def get_absolute_url(self):
         return entity_url(self.entity_kind.url_prefix, self.slug)

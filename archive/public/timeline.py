@@ -35,7 +35,7 @@ class Bar:
 @dataclass
 class Timeline:
     bars: list
-    years: list  # (label, x) for the axis: years, or for days the first of each week
+    axis_labels: list  # (label, x): years, or for days the first of each week
     peak: int
     width: int = 720
     height: int = 120
@@ -128,7 +128,7 @@ def monthly(entity, first, last, width, height):
         room_before_january = (13 - start.month) * step
         if start.month == 1 or (offset == 0 and room_before_january >= YEAR_LABEL_WIDTH):
             years.append((start.year, round(offset * step, 2)))
-    return Timeline(bars=bars, years=years, peak=peak, width=width, height=height)
+    return Timeline(bars=bars, axis_labels=years, peak=peak, width=width, height=height)
 
 
 def daily(entity, first, last, width, height):
@@ -146,4 +146,4 @@ def daily(entity, first, last, width, height):
         bars.append(Bar(start, count, round(offset * step, 2), round(height - bar_height, 2), bar_height, "day"))
         if offset % 7 == 0:  # a label a week: "3 Mar"
             labels.append((f"{start.day} {start:%b}", round(offset * step, 2)))
-    return Timeline(bars=bars, years=labels, peak=peak, width=width, height=height, unit="day")
+    return Timeline(bars=bars, axis_labels=labels, peak=peak, width=width, height=height, unit="day")

@@ -58,10 +58,10 @@ def timeline_chart(timeline):
         "<title>{}</title></rect></a>",
         ((links[bar.start], bar.label, bar.x, bar.y, timeline.bar_width, bar.height, bar.label) for bar in bars),
     )
-    years = format_html_join(
+    labels = format_html_join(
         "",
         '<text class="timeline__year" x="{}" y="{}">{}</text>',
-        ((x, timeline.label_y, year) for year, x in timeline.years),
+        ((x, timeline.label_y, label) for label, x in timeline.axis_labels),
     )
     rows = format_html_join(
         "",
@@ -81,7 +81,7 @@ def timeline_chart(timeline):
         timeline.width,
         timeline.height,
         rects,
-        years,
+        labels,
         timeline.unit,
         timeline.unit,
         timeline.unit.capitalize(),

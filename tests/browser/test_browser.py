@@ -20,7 +20,7 @@ from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from archive.lib.text import name_key, sort_key
+from archive.lib.text import alphabetical_key, name_key
 from archive.models import Article, Correction, Incident, Organisation, Person, Place
 from tests.helpers.builders import make_article, make_draft, make_person, make_place, make_staff, restore_roles
 
@@ -227,14 +227,14 @@ def test_a_reader_walks_from_the_latest_coverage_to_a_day_of_the_archive(archive
     names = page.locator(".index-list__name > a").all_inner_texts()
     assert names
     # People are listed by surname.
-    surnames = [sort_key(name, surname_first=True) for name in names]
+    surnames = [alphabetical_key(name, surname_first=True) for name in names]
     letter = next(key[0] for key in surnames if key[:1].isascii() and key[:1].isalpha())
     follow(page, letters.get_by_role("link", name=letter.upper(), exact=True))
     assert_reader_page(page, url=re.compile(rf"/people/\?letter={letter}$"), h1="People")
     expect(letters.get_by_role("link", name=letter.upper(), exact=True)).to_have_attribute("aria-current", "page")
     assert f"· {letter.upper()} ·" in page.title()
     names = page.locator(".index-list__name > a").all_inner_texts()
-    assert names and all(sort_key(each, surname_first=True).startswith(letter) for each in names), names
+    assert names and all(alphabetical_key(each, surname_first=True).startswith(letter) for each in names), names
 
     # By date: a year, a month, a day.
     follow(page, nav_link(page, "By date"))
@@ -371,7 +371,7 @@ def test_the_draft_is_on_no_page_a_reader_can_visit(archive, page):
     paths = [
         *archive.pages.values(),
         *(entity.get_absolute_url() for entity in archive.entities),
-        f"/people/?letter={sort_key(draft_only.name, surname_first=True)[0]}",
+        f"/people/?letter={alphabetical_key(draft_only.name, surname_first=True)[0]}",
         "/people/?letter=other",
         "/places/?letter=" + name_key(archive.entities[1].name)[0],
     ]

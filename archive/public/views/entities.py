@@ -108,11 +108,11 @@ def with_counts(entities, kind):
 
 def alphabetical_index(request, kind):
     letter = request.GET.get("letter", "")
-    entities = kind.model.objects.public().order_by("sort_key", "pk")
+    entities = kind.model.objects.public().order_by("alphabetical_key", "pk")
     if letter in LETTERS:
-        entities = entities.filter(sort_key__startswith=letter)
+        entities = entities.filter(alphabetical_key__startswith=letter)
     elif letter == "other":
-        entities = entities.exclude(sort_key__regex=r"^[a-z]")
+        entities = entities.exclude(alphabetical_key__regex=r"^[a-z]")
     else:
         letter = ""
     # A letter's page says how many pages there are; the whole A-Z list does not count them all.

@@ -2,21 +2,21 @@
 
 from django.db import migrations, models
 
-from archive.lib.text import sort_key
+from archive.lib.text import alphabetical_key
 
 
-def sort_keys_of_stored_entities(apps, schema_editor):
+def alphabetical_keys_of_stored_entities(apps, schema_editor):
     """Where each entity already stored goes in its A–Z index: people by surname."""
     for model_name in ["person", "place", "organisation", "incident"]:
         model = apps.get_model("archive", model_name)
         batch = []
         for entity in model.objects.only("pk", "name").iterator(5000):
-            entity.sort_key = sort_key(entity.name, surname_first=model_name == "person")
+            entity.alphabetical_key = alphabetical_key(entity.name, surname_first=model_name == "person")
             batch.append(entity)
             if len(batch) == 5000:
-                model.objects.bulk_update(batch, ["sort_key"])
+                model.objects.bulk_update(batch, ["alphabetical_key"])
                 batch = []
-        model.objects.bulk_update(batch, ["sort_key"])
+        model.objects.bulk_update(batch, ["alphabetical_key"])
 
 
 class Migration(migrations.Migration):
@@ -28,23 +28,23 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(
             model_name='incident',
-            name='sort_key',
+            name='alphabetical_key',
             field=models.CharField(db_index=True, default='', editable=False, max_length=250),
         ),
         migrations.AddField(
             model_name='organisation',
-            name='sort_key',
+            name='alphabetical_key',
             field=models.CharField(db_index=True, default='', editable=False, max_length=250),
         ),
         migrations.AddField(
             model_name='person',
-            name='sort_key',
+            name='alphabetical_key',
             field=models.CharField(db_index=True, default='', editable=False, max_length=250),
         ),
         migrations.AddField(
             model_name='place',
-            name='sort_key',
+            name='alphabetical_key',
             field=models.CharField(db_index=True, default='', editable=False, max_length=250),
         ),
-        migrations.RunPython(sort_keys_of_stored_entities, migrations.RunPython.noop, elidable=True),
+        migrations.RunPython(alphabetical_keys_of_stored_entities, migrations.RunPython.noop, elidable=True),
     ]
